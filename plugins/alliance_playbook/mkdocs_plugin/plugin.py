@@ -1,0 +1,148 @@
+"""The ``alliance`` MkDocs plugin: a thin adapter over the model and renderers.
+
+It loads and validates the project once per build, hands the generated pages
+to MkDocs as virtual files, and turns content problems into a clean build
+error listing every one of them (``path:line:col: field: message``).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..errors import ContentError
+from ..i18n import Translator
+from ..project import FileCache, Project, load_project
+from ..render.navigation import generated_nav, nav_mentions
+from ..render.pages import ASSET_DIR, RenderOptions, SiteRenderer
+from ..render.urls import page_src
+from ..wikilinks import replace_links
+from .config import AllianceConfig
+
+log = get_plugin_logger(__name__)
+
+# Parsed files survive between `mkdocs serve` rebuilds (MkDocs makes a new
+# plugin instance for each one), keyed by content hash.
+_CACHE = FileCache()
+_STATIC = ("alliance.css", "checklist.js", "worksheet.js", "casefilter.js")
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class AlliancePlugin(BasePlugin[AllianceConfig]):
+    project: Project | None = None
+    renderer: SiteRenderer | None = None
+
+    # on_config runs first, before MkDocs reads the docs folder: load and
+    # validate everything here so a content problem stops the build at once,
+    # and so the generated sections can be added to the navigation.
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        docs = Path(config.docs_dir).resolve()
+        content_dir = os.path.relpath(docs, root)
+        drafts = self.config.drafts or _truthy(os.environ.get("ALLIANCE_DRAFTS"))
+        try:
+            self.project = load_project(
+                root, content_dir=content_dir, casestudies_dir=self.config.casestudies_dir, include_drafts=drafts, cache=_CACHE
+            )
+        except ContentError as exc:
+            count = len(exc.problems)
+            raise PluginError(
+                f"alliance: the content has {count} problem{'s' if count != 1 else ''}:\n"
+                + "\n".join(str(p) for p in exc.problems)
+                + f"\n{getattr(exc, 'files_checked', '?')} files checked, {count} error{'s' if count != 1 else ''}"
+            ) from None
+        for warning in self.project.warnings:
+            log.info(str(warning))
+        language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
+        self.translator = Translator(language)
+        self.renderer = SiteRenderer(
+            self.project,
+            RenderOptions(
+                directory_urls=config.use_directory_urls, language=language, site_name=config.site_name,
+                site_url=config.site_url or "", template_dirs=[root / self.config.templates_dir], sections=self.config.sections,
+            ),
+        )
+        extra_css = f"{ASSET_DIR}/alliance.css"
+        if extra_css not in config.extra_css:
+            config.extra_css.append(extra_css)
+        config.nav = self._navigation(config)
+        return config
+
+    def _navigation(self, config: MkDocsConfig) -> list[Any]:
+        assert self.project is not None
+        nav = list(config.nav) if config.nav is not None else _handwritten_nav(Path(config.docs_dir))
+        mentioned = nav_mentions(nav)
+        for entry in generated_nav(self.project, self.config.sections, self.translator, self.config.nav_limit):
+            if not nav_mentions(entry) & mentioned:
+                nav.append(entry)
+        return nav
+
+    # on_files: the generated pages join the docs as virtual files (nothing is
+    # written into the docs folder, so `serve` does not loop), and the YAML
+    # data files in the docs folder are kept out of the site.
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.renderer is not None and self.project is not None
+        for file in list(files):
+            if file.src_uri.endswith((".yml", ".yaml")):
+                files.remove(file)
+        docs = Path(config.docs_dir).resolve()
+        root = self.project.layout.root
+        for page in self.renderer.pages():
+            if files.get_file_from_path(page.src_uri) is not None:
+                log.info(f"{page.src_uri} is written by hand; the generated page is not used")
+                continue
+            file = File.generated(config, page.src_uri, content=page.content)
+            if page.edit_path:
+                file.edit_uri = posixpath.relpath((root / page.edit_path).as_posix(), docs.as_posix())
+            files.append(file)
+        for path, content in self.renderer.data_files():
+            files.append(File.generated(config, path, content=content))
+        package = resources.files("alliance_playbook").joinpath("assets")
+        for name in _STATIC:
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=package.joinpath(name).read_bytes()))
+        return files
+
+    # Hand-written pages may use [[kind:id]] links; they become ordinary
+    # Markdown links to the target's page, which MkDocs then checks and
+    # rewrites like any other link. (They were validated in on_config.)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if "[[" not in markdown or page.file.generated_by is not None:
+            return markdown
+        assert self.project is not None
+        here = posixpath.dirname(page.file.src_uri)
+
+        def render(link) -> str:
+            target = self.project.get(link.kind, link.id)
+            phase = getattr(target, "phase", "")
+            src = page_src(link.kind, link.id, phase)
+            text = link.text or getattr(target, "title", link.id)
+            text = str(Markup.escape(text)).replace("[", "&#91;").replace("]", "&#93;")
+            return f"[{text}]({posixpath.relpath(src, here or '.')})"
+
+        return replace_links(markdown, render)
+
+    # Data folders outside docs_dir are watched too, so editing a case study
+    # YAML file rebuilds the preview.
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if self.project is not None and self.project.layout.casestudies.is_dir():
+            server.watch(str(self.project.layout.casestudies))
+        return server
+
+
+def _handwritten_nav(docs_dir: Path) -> list[Any]:
+    pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+    pages.sort(key=lambda p: (p != "index.md", p.count("/"), p))
+    return pages

@@ -1,0 +1,40 @@
+"""Base classes: unknown keys are errors, and entities know their file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+if TYPE_CHECKING:
+    from ..loader import SourceMap
+
+
+class Model(BaseModel):
+    """A mapping in a content file; unknown keys are reported, not dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=False, hide_input_in_errors=True)
+
+
+class Entity(Model):
+    """A content item with an id (its file name) and a source file."""
+
+    _id: str = PrivateAttr(default="")
+    _source: "SourceMap | None" = PrivateAttr(default=None)
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def source(self) -> "SourceMap | None":
+        return self._source
+
+    @property
+    def path(self) -> str:
+        return self._source.path if self._source else ""
+
+    def bind(self, id_: str, source: "SourceMap | None") -> "Entity":
+        self._id = id_
+        self._source = source
+        return self

@@ -1,0 +1,19 @@
+"""Lesson: ``content/lessons/<id>.yml``."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import Entity
+from .enums import LessonKind
+from .types import Id, Markdown, Text, enum_type, text
+
+
+class Lesson(Entity):
+    """What the cases teach; ties evidence (cases) to practice (steps)."""
+
+    title: Text = Field(description="Title of the lesson")
+    kind: enum_type(LessonKind) = Field(description="principle, practice, challenge or measurement")
+    statement: text(240) = Field(description="The lesson in one sentence, at most 240 characters")
+    body: Markdown | None = None
+    steps: list[Id] | None = Field(None, description="Step ids where the lesson applies")

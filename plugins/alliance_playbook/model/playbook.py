@@ -1,0 +1,61 @@
+"""Playbook phases (``content/playbook/phases.yml``) and steps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+from .base import Entity, Model
+from .types import Id, Int, Markdown, Text, text
+
+
+class Phase(Entity):
+    """A stage of the playbook; the list order is the playbook order."""
+
+    id_: Id = Field(alias="id", description="Phase id")
+    title: Text = Field(description="Title of the phase")
+    summary: Text = Field(description="One sentence")
+    intro: Markdown | None = Field(None, description="Opening text of the phase page")
+
+    @property
+    def id(self) -> str:  # the id is written in the file, not taken from its name
+        return self.id_
+
+
+class ChecklistItem(Model):
+    """A checklist item; its ``id`` keys saved progress in browsers."""
+
+    id: Id | None = Field(None, description="Stable id (default: slug of the text)")
+    text: Text = Field(description="What to do")
+
+
+def _checklist_item(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+class Step(Entity):
+    """A step of the playbook, with its interactive checklist."""
+
+    title: Text = Field(description="Title of the step")
+    phase: Id = Field(description="Phase id")
+    order: Int | None = Field(None, description="Order within the phase (ties: by title)")
+    summary: text(300) = Field(description="What the step is, at most 300 characters")
+    why: Markdown | None = None
+    how: Markdown | None = Field(None, description="The body of the step")
+    duration: Text | None = None
+    people: Text | None = None
+    checklist: list[Annotated[ChecklistItem, BeforeValidator(_checklist_item)]] = Field(
+        min_length=1, description="Texts, or mappings {id, text}"
+    )
+    key_questions: list[Text] | None = None
+    outputs: list[Text] | None = None
+    worksheets: list[Id] | None = Field(None, description="Worksheet ids")
+    lessons: list[Id] | None = Field(None, description="Lesson ids")
+    related: list[Id] | None = Field(None, description="Step ids")
+
+    def item_id(self, index: int) -> str:
+        from .types import slugify
+
+        item = self.checklist[index]
+        return item.id or slugify(item.text) or f"item-{index + 1}"

@@ -1,0 +1,245 @@
+"""Field types shared by every kind: text, Markdown, ids, dates, URLs, enums.
+
+Each type validates *and* describes itself in the JSON Schema, so the schema
+shipped for editors and the checks run by ``alliance check`` cannot drift.
+Error messages are written for someone editing YAML in a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..errors import allowed_list, did_you_mean, normalise_token
+from .enums import ENUM_NOUNS
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+ID_MAX = 64
+
+
+def describe(value: Any) -> str:
+    """How a YAML value reads to a person: ``the number 12``, ``a list``."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise PydanticCustomError("text_type", "expected text, got {got}", {"got": describe(value)})
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "expected an id, got {got}", {"got": describe(value)})
+    if len(value) > ID_MAX or not ID_RE.match(value):
+        fixed = slugify(value)
+        hint = f"; did you mean '{fixed}'?" if fixed and fixed != value else ""
+        raise PydanticCustomError(
+            "id_syntax",
+            "'{value}' is not a valid id: use lower-case letters, digits and single hyphens, at most 64 characters{hint}",
+            {"value": value, "hint": hint},
+        )
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, min_length=1)]
+Markdown = Annotated[
+    str,
+    BeforeValidator(_text),
+    StringConstraints(min_length=1),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
+Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX})]
+
+
+def text(max_length: int | None = None) -> Any:
+    """Plain text of 1..max_length characters."""
+    return Annotated[Text, StringConstraints(max_length=max_length)] if max_length else Text
+
+
+def slugify(value: str, max_length: int = ID_MAX) -> str:
+    """An id made from any text: ``"Rate influence (1-5)"`` -> ``rate-influence-1-5``."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug.strip("-")
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("number_type", "expected a number, got {got}", {"got": describe(value)})
+    if value != value or value in (float("inf"), float("-inf")):
+        raise PydanticCustomError("number_type", "expected a finite number, got {got}", {"got": describe(value)})
+    return value
+
+
+Number = Annotated[float | int, PlainValidator(_number), WithJsonSchema({"type": "number"})]
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _partial_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        match = _PARTIAL_DATE.match(value.strip())
+        if match:
+            year, month, day = match.groups()
+            try:
+                dt.date(int(year), int(month or 1), int(day or 1))
+            except ValueError:
+                pass
+            else:
+                return value.strip()
+    raise PydanticCustomError(
+        "date_format",
+        "{got} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2019 or 2019-04)",
+        {"got": describe(value)},
+    )
+
+
+PartialDate = Annotated[
+    str,
+    PlainValidator(_partial_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            ],
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+        }
+    ),
+]
+
+
+def date_key(value: str) -> tuple[int, int, int]:
+    """A partial date as a sortable tuple (missing parts count as the start)."""
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    return parts[0], parts[1], parts[2]
+
+
+def _url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "expected a web address, got {got}", {"got": describe(value)})
+    stripped = value.strip()
+    scheme = stripped.split(":", 1)[0].lower() if ":" in stripped else ""
+    if scheme not in ("http", "https") or not re.match(r"^https?://[^\s/?#]+\.[^\s]*$|^https?://[^\s/?#]+$", stripped, re.I):
+        shown = f"'{scheme}:' links are not allowed" if scheme and scheme not in ("http", "https") else "not a full web address"
+        raise PydanticCustomError(
+            "url_scheme",
+            "{shown}: write an address that starts with https:// or http://",
+            {"shown": shown},
+        )
+    return stripped
+
+
+Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English short name (from pycountry)."""
+    import pycountry
+
+    return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "expected a two-letter country code, got {got}", {"got": describe(value)})
+    codes = country_codes()
+    if value in codes:
+        return value
+    hint = ""
+    if value.upper() in codes:
+        hint = f"; did you mean '{value.upper()}'?"
+    else:
+        import pycountry
+
+        try:
+            hit = pycountry.countries.lookup(value.strip())
+        except LookupError:
+            hit = None
+        if hit is not None:
+            hint = f"; did you mean '{hit.alpha_2}' ({codes[hit.alpha_2]})?"
+    raise PydanticCustomError(
+        "country_code",
+        "'{value}' is not an ISO 3166-1 alpha-2 country code (two capital letters, such as NL or KE){hint}",
+        {"value": value, "hint": hint},
+    )
+
+
+Country = Annotated[
+    str,
+    PlainValidator(_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 country code"}),
+]
+
+
+def enum_type(enum: type[StrEnum]) -> Any:
+    """A built-in enum, with a did-you-mean for spelling variants."""
+    noun = ENUM_NOUNS.get(enum.__name__, enum.__name__)
+    values = [m.value for m in enum]
+
+    def check(value: Any) -> str:
+        if isinstance(value, str) and value in values:
+            return value
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "enum_value", "expected a {noun}, got {got}; allowed: {allowed}", {"noun": noun, "got": describe(value), "allowed": allowed_list(values)}
+            )
+        hint = did_you_mean(value, values)
+        if not hint:
+            hint = f"; allowed: {allowed_list(values)}"
+        elif normalise_token(value) not in values:
+            hint += f" (allowed: {allowed_list(values)})"
+        raise PydanticCustomError("enum_value", "'{value}' is not a {noun}{hint}", {"value": value, "noun": noun, "hint": hint})
+
+    return Annotated[str, PlainValidator(check), WithJsonSchema({"type": "string", "enum": values, "title": noun.capitalize()})]
+
+
+def strict_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise PydanticCustomError("bool_type", "expected true or false, got {got}", {"got": describe(value)})
+
+
+Bool = Annotated[bool, PlainValidator(strict_bool), WithJsonSchema({"type": "boolean"})]
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("int_type", "expected a whole number, got {got}", {"got": describe(value)})
+
+
+Int = Annotated[int, PlainValidator(_int), WithJsonSchema({"type": "integer"})]

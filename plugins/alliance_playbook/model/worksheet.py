@@ -1,0 +1,132 @@
+"""Worksheet: ``content/worksheets/<id>.yml``, a fillable table or form."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .base import Entity, Model
+from .enums import BUILTIN_ENUMS, ChartType, FieldType, Layout
+from .types import Bool, Id, Int, Markdown, Text, describe, enum_type
+
+
+def _options(value: Any) -> Any:
+    if isinstance(value, str):
+        if value in BUILTIN_ENUMS:
+            return value
+        from ..errors import did_you_mean
+
+        hint = did_you_mean(value.replace("-", "_"), BUILTIN_ENUMS) or f"; built-in enums: {', '.join(BUILTIN_ENUMS)}"
+        raise PydanticCustomError("options", "'{value}' is not a built-in enum{hint}; or give a list of texts", {"value": value, "hint": hint})
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return [v.strip() for v in value]
+    raise PydanticCustomError(
+        "options", "expected a built-in enum name or a list of texts, got {got}", {"got": describe(value)}
+    )
+
+
+Options = Annotated[
+    str | list[str],
+    PlainValidator(_options),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": list(BUILTIN_ENUMS)},
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            ]
+        }
+    ),
+]
+
+
+def _labels(value: Any) -> dict[int, str]:
+    if not isinstance(value, dict):
+        raise PydanticCustomError("labels", "expected a mapping of scale values to labels, got {got}", {"got": describe(value)})
+    out: dict[int, str] = {}
+    for key, label in value.items():
+        if isinstance(key, str) and key.strip().lstrip("-").isdigit():
+            key = int(key)
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise PydanticCustomError("labels", "label keys must be whole numbers on the scale, got {got}", {"got": describe(key)})
+        if not isinstance(label, str) or not label.strip():
+            raise PydanticCustomError("labels", "the label for {key} must be text, got {got}", {"key": key, "got": describe(label)})
+        out[key] = label.strip()
+    return out
+
+
+Labels = Annotated[
+    dict[int, str],
+    PlainValidator(_labels),
+    PlainSerializer(lambda labels: {str(k): v for k, v in labels.items()}, when_used="json"),
+    WithJsonSchema({"type": "object", "patternProperties": {"^-?[0-9]+$": {"type": "string"}}, "additionalProperties": False}),
+]
+
+
+class WorksheetField(Model):
+    """One column of a table, or one question of a form."""
+
+    id: Id = Field(description="Unique in the worksheet")
+    label: Text
+    type: enum_type(FieldType) = Field(description="text, longtext, number, date, yesno, choice, multichoice or scale")
+    required: Bool | None = Field(None, description="Default false")
+    help: Text | None = None
+    options: Options | None = Field(None, description="choice/multichoice: a built-in enum's name or a list of texts")
+    min: Int | None = Field(None, description="scale (and number): lowest value")
+    max: Int | None = Field(None, description="scale (and number): highest value")
+    labels: Labels | None = Field(None, description="scale: a label per value, e.g. {1: Low, 5: High}")
+
+    @property
+    def is_required(self) -> bool:
+        return bool(self.required)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(value, label) pairs for choice fields; labels are translated later."""
+        if isinstance(self.options, str):
+            return list(BUILTIN_ENUMS[self.options].items())
+        return [(o, o) for o in self.options or []]
+
+
+class Quadrants(Model):
+    top_right: Text
+    top_left: Text
+    bottom_right: Text
+    bottom_left: Text
+
+
+class Chart(Model):
+    type: enum_type(ChartType) = Field(description="quadrant (table layout) or bars (form layout)")
+    x: Id | None = Field(None, description="quadrant: scale field id on the horizontal axis")
+    y: Id | None = Field(None, description="quadrant: scale field id on the vertical axis")
+    quadrants: Quadrants | None = None
+
+
+class Score(Model):
+    label: Text
+    mean_of: list[Id] = Field(min_length=1, description="Scale or number field ids")
+
+
+class Worksheet(Entity):
+    """A fillable worksheet definition."""
+
+    title: Text
+    summary: Text
+    layout: enum_type(Layout) | None = Field(None, description="table (default) or form")
+    steps: list[Id] | None = Field(None, description="Step ids whose key questions appear as guidance")
+    instructions: Markdown | None = None
+    fields: list[WorksheetField] = Field(min_length=1)
+    chart: Chart | None = None
+    score: Score | None = None
+    print_rows: Int | None = Field(None, description="Blank rows in the printable version (default 8)")
+
+    @property
+    def layout_name(self) -> str:
+        return str(self.layout or "table")
+
+    @property
+    def rows_to_print(self) -> int:
+        return self.print_rows or 8
+
+    def field(self, field_id: str) -> WorksheetField | None:
+        return next((f for f in self.fields if f.id == field_id), None)

@@ -1,0 +1,63 @@
+"""Where each generated page lives, and relative links between pages."""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def page_src(kind: str, id_: str = "", phase: str = "") -> str:
+    """The source path (``.md``) of a generated page; the URL contract."""
+    if kind == "case":
+        return f"casestudies/{id_}.md" if id_ else "casestudies/index.md"
+    if kind == "lesson":
+        return f"lessons/{id_}.md" if id_ else "lessons/index.md"
+    if kind == "worksheet":
+        return f"worksheets/{id_}.md" if id_ else "worksheets/index.md"
+    if kind == "phase":
+        return f"playbook/{id_}/index.md" if id_ else "playbook/index.md"
+    if kind == "step":
+        return f"playbook/{phase}/{id_}.md"
+    if kind == "checklist":
+        return "checklist/index.md"
+    if kind == "explore":
+        return "explore/index.md"
+    if kind == "maintainers":
+        return "maintainers/index.md"
+    raise KeyError(kind)
+
+
+def src_to_url(src: str, directory_urls: bool = True) -> str:
+    """``casestudies/foo.md`` -> ``casestudies/foo/`` (as MkDocs does)."""
+    stem, _ = posixpath.splitext(src)
+    name = posixpath.basename(stem)
+    parent = posixpath.dirname(stem)
+    if not src.endswith(".md"):
+        return src
+    if name in ("index", "README"):
+        return (parent + "/") if parent else ""
+    if directory_urls:
+        return f"{stem}/"
+    return f"{stem}.html"
+
+
+def src_to_url_file(src: str, directory_urls: bool = True) -> str:
+    """Like :func:`src_to_url` but an index page links to ``index.html``
+    when directory URLs are off, so links also work from ``file://``."""
+    url = src_to_url(src, directory_urls)
+    if not directory_urls and (url == "" or url.endswith("/")):
+        return url + "index.html"
+    return url
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
+    if from_url.endswith("/") or from_url == "":
+        base = from_url
+    else:
+        parent = posixpath.dirname(from_url)
+        base = parent + "/" if parent else ""
+    target_dir, target_name = (to_url, "") if to_url.endswith("/") or to_url == "" else posixpath.split(to_url)
+    rel = posixpath.relpath(target_dir or ".", base or ".")
+    if target_name:
+        return target_name if rel == "." else f"{rel}/{target_name}"
+    return "./" if rel == "." else f"{rel}/"

@@ -1,0 +1,55 @@
+"""``[[kind:id]]`` and ``[[kind:id|text]]`` links between content items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+KINDS = ("case", "step", "phase", "lesson", "worksheet")
+
+LINK_RE = re.compile(r"\[\[\s*([A-Za-z_-]+)\s*:\s*([^\]|\n]*?)\s*(?:\|([^\]\n]*))?\]\]")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    kind: str
+    id: str
+    text: str | None
+    start: int
+    end: int
+    line: int  # 0-based line inside the text
+    col: int  # 0-based column inside that line
+
+
+def find_links(text: str) -> Iterator[WikiLink]:
+    """Every wiki link in ``text``, skipping fenced code blocks and code spans."""
+    in_fence = False
+    offset = 0
+    for lineno, line in enumerate(text.splitlines(keepends=True)):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and "[[" in line:
+            code_spans = [m.span() for m in re.finditer(r"`[^`]*`", line)]
+            for match in LINK_RE.finditer(line):
+                if any(a <= match.start() < b for a, b in code_spans):
+                    continue
+                kind, id_, label = match.group(1), match.group(2), match.group(3)
+                yield WikiLink(
+                    kind, id_, label.strip() if label and label.strip() else None,
+                    offset + match.start(), offset + match.end(), lineno, match.start(),
+                )
+        offset += len(line)
+
+
+def replace_links(text: str, render) -> str:
+    """Replace each link with ``render(link)``; code blocks are left alone."""
+    parts: list[str] = []
+    last = 0
+    for link in find_links(text):
+        parts.append(text[last : link.start])
+        parts.append(render(link))
+        last = link.end
+    parts.append(text[last:])
+    return "".join(parts)
