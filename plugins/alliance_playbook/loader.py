@@ -84,6 +84,7 @@ class _Builder:
         self.source = SourceMap(path)
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.alias_seen = False
 
     def fail(self, node: yaml.Node, loc: Loc, message: str) -> None:
         line, col = _mark(node)
@@ -91,8 +92,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         if id(node) in self.seen:
-            # The composer hands back the very same node for an alias.
-            self.fail(node, loc, "aliases (*name) are not allowed; write the value out in full")
+            # The composer hands back the very same node for an alias; its
+            # mark is the anchor's, so the alias itself is located later.
+            self.alias_seen = True
             return None
         self.seen.add(id(node))
         self.source.values[loc] = _mark(node)
@@ -120,7 +122,7 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self.fail(node, loc, f"the tag '{_short_tag(node.tag)}' is not allowed here")
             return None
-        self.source.raw[loc] = node.value if node.style is None else ""
+        self.source.raw[loc] = "" if node.style else node.value
         try:
             value = _CONSTRUCTOR.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
@@ -154,6 +156,19 @@ class _Builder:
         return result
 
 
+def _alias_problem(text: str, path: str) -> Problem:
+    """Where the first alias is used (only parsed when there is one)."""
+    line = col = 1
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            if count == 0:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            count += 1
+    more = f" ({count} aliases in this file)" if count > 1 else ""
+    return Problem(path, line, col, "", f"aliases (*name) are not allowed; write the value out in full{more}")
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
@@ -177,6 +192,9 @@ def load_yaml_text(raw: bytes | str, path: str) -> LoadedFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # where the unclosed quote or bracket began
+            line, col = mark.line + 1, mark.column + 1
         message = " ".join(filter(None, [exc.problem, exc.context and f"({exc.context})"]))
         message = _explain_syntax(message or "invalid YAML", text, line)
         raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {message}")]) from None
@@ -187,6 +205,8 @@ def load_yaml_text(raw: bytes | str, path: str) -> LoadedFile:
         raise ContentError([Problem(path, 1, 1, "", "the file is empty; it needs at least the required fields")])
     builder = _Builder(path)
     data = builder.build(node, ())
+    if builder.alias_seen:
+        builder.problems.append(_alias_problem(text, path))
     if builder.problems:
         raise ContentError(builder.problems)
     return LoadedFile(path, data, builder.source)
@@ -199,7 +219,7 @@ def _explain_syntax(message: str, text: str, line: int) -> str:
     if "\t" in current or "found character '\\t'" in message:
         return message + "; indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
-        return message + "; a value that contains ': ' must be put in quotes"
+        return message + "; check the indentation of this line against the one above, or put a value that contains ': ' in quotes"
     if "could not find expected ':'" in message or "expected <block end>" in message:
         return message + "; check the indentation of this line and the one before, and that quotes are closed"
     if "found unexpected end of stream" in message or "while scanning a quoted scalar" in message:
