@@ -49,6 +49,85 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+NEW_KINDS = {"case": ("casestudies", "casestudy"), "step": ("content/playbook/steps", "step"),
+             "lesson": ("content/lessons", "lesson"), "worksheet": ("content/worksheets", "worksheet")}
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+    import os
+
+    import jinja2
+
+    from .model.enums import BUILTIN_ENUMS, FIELD_TYPE_LABELS, LESSON_KIND_LABELS
+    from .model.types import ID_MAX, ID_RE, slugify
+
+    root = Path(args.path)
+    folder, schema = NEW_KINDS[args.kind]
+    id_ = args.id or slugify(args.title)
+    if not ID_RE.match(id_ or "") or len(id_) > ID_MAX:
+        print(f"alliance new: '{id_}' is not a valid id; pass --id with lower-case words joined by hyphens", file=sys.stderr)
+        return 2
+    target = root / folder / f"{id_}.yml"
+    if target.exists():
+        print(f"alliance new: {target} already exists; choose another title or --id (nothing was written)", file=sys.stderr)
+        return 1
+
+    def names(folder_name: str) -> str:
+        ids = sorted(p.stem for p in (root / folder_name).glob("*.yml"))[:3]
+        return ", ".join(ids) if ids else "..."
+
+    phases = "..."
+    try:
+        import yaml
+
+        phases = ", ".join(p["id"] for p in yaml.safe_load((root / "content/playbook/phases.yml").read_text()) or [])
+    except (OSError, TypeError, KeyError, ValueError):
+        pass
+    enums = {k: ", ".join(v) for k, v in BUILTIN_ENUMS.items()}
+    enums["lesson_kind"] = ", ".join(LESSON_KIND_LABELS)
+    enums["field_type"] = ", ".join(FIELD_TYPE_LABELS)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("alliance_playbook", "templates/new"), keep_trailing_newline=True)
+    schema_path = os.path.relpath(Path(__file__).parent / "schemas" / f"{schema}.schema.json", target.parent.resolve())
+    text = env.get_template(f"{args.kind}.yml.j2").render(
+        title=json.dumps(args.title, ensure_ascii=False), schema=Path(schema_path).as_posix(), enums=enums,
+        lessons=names("content/lessons"), steps=names("content/playbook/steps"), worksheets=names("content/worksheets"),
+        phases=phases, builtin=", ".join(BUILTIN_ENUMS), today=dt.date.today().isoformat(),
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"Wrote {target.as_posix()}")
+    print("Next: replace every '...' with your text, then run `alliance check` (or `make check`) and `make serve` to preview.")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import json_schemas, render_schema, write_schemas
+
+    if args.write:
+        for path in write_schemas():
+            print(f"Wrote {path}")
+        return 0
+    import json
+
+    print(json.dumps({k: v for k, v in json_schemas().items()}, indent=2))
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    try:
+        project, count = generate(Path(args.path), Path(args.out), write_config=args.config, drafts=args.drafts)
+    except ContentError as exc:
+        _print_problems(exc.problems, "text", sys.stdout)
+        print(f"{getattr(exc, 'files_checked', '?')} files checked, {len(exc.problems)} errors")
+        return 1
+    print(f"Wrote {count} pages to {Path(args.out) / 'docs'}" + (f" and {Path(args.out) / 'mkdocs.yml'}" if args.config else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alliance", description="Alliance Playbook: check and build playbook content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +137,23 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--format", choices=["text", "github"], default="text", help="github: workflow annotations")
     check.add_argument("--quiet-warnings", action="store_true", help="print errors only")
     check.set_defaults(func=cmd_check)
+
+    new = sub.add_parser("new", help="write a new, valid skeleton file for a case, step, lesson or worksheet")
+    new.add_argument("kind", choices=sorted(NEW_KINDS))
+    new.add_argument("title")
+    new.add_argument("--id", help="the id (default: made from the title)")
+    new.add_argument("--path", default=".", help="project folder (default: the current one)")
+    new.set_defaults(func=cmd_new)
+
+    schema = sub.add_parser("schema", help="print the JSON Schemas, or --write them into the package")
+    schema.add_argument("--write", action="store_true")
+    schema.set_defaults(func=cmd_schema)
+
+    gen = sub.add_parser("generate", help="write the whole site as plain Markdown for any engine")
+    _project_args(gen)
+    gen.add_argument("--out", required=True, help="output folder (its docs/ is replaced)")
+    gen.add_argument("--config", action="store_true", help="also write a plain mkdocs.yml (no alliance plugin)")
+    gen.set_defaults(func=cmd_generate)
 
     args = parser.parse_args(argv)
     try:

@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -23,10 +22,10 @@ from mkdocs.structure.pages import Page
 from ..errors import ContentError
 from ..i18n import Translator
 from ..project import FileCache, Project, load_project
+from ..render.guide import link_guide_page
 from ..render.navigation import generated_nav, nav_mentions
 from ..render.pages import ASSET_DIR, RenderOptions, SiteRenderer
 from ..render.urls import page_src
-from ..wikilinks import replace_links
 from .config import AllianceConfig
 
 log = get_plugin_logger(__name__)
@@ -119,20 +118,9 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
     # Markdown links to the target's page, which MkDocs then checks and
     # rewrites like any other link. (They were validated in on_config.)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if "[[" not in markdown or page.file.generated_by is not None:
+        if page.file.generated_by is not None or self.project is None:
             return markdown
-        assert self.project is not None
-        here = posixpath.dirname(page.file.src_uri)
-
-        def render(link) -> str:
-            target = self.project.get(link.kind, link.id)
-            phase = getattr(target, "phase", "")
-            src = page_src(link.kind, link.id, phase)
-            text = link.text or getattr(target, "title", link.id)
-            text = str(Markup.escape(text)).replace("[", "&#91;").replace("]", "&#93;")
-            return f"[{text}]({posixpath.relpath(src, here or '.')})"
-
-        return replace_links(markdown, render)
+        return link_guide_page(markdown, page.file.src_uri, self.project)
 
     # Data folders outside docs_dir are watched too, so editing a case study
     # YAML file rebuilds the preview.

@@ -43,8 +43,13 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+PLACEHOLDER = "..."
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
+        if value.strip() == PLACEHOLDER:
+            raise PydanticCustomError("placeholder", "replace the placeholder '...' with your text")
         return value
     raise PydanticCustomError("text_type", "expected text, got {got}", {"got": describe(value)})
 

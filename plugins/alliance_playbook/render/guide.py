@@ -1,0 +1,28 @@
+"""Hand-written guide pages: ``[[kind:id]]`` -> ordinary Markdown links."""
+
+from __future__ import annotations
+
+import posixpath
+
+from markupsafe import Markup
+
+from ..project import Project
+from ..wikilinks import WikiLink, replace_links
+from .urls import page_src
+
+
+def link_guide_page(markdown: str, src_uri: str, project: Project) -> str:
+    """Rewrite wiki links as relative links to the target's ``.md`` source,
+    so MkDocs (or any engine) resolves and checks them like any other link."""
+    if "[[" not in markdown:
+        return markdown
+    here = posixpath.dirname(src_uri) or "."
+
+    def render(link: WikiLink) -> str:
+        target = project.get(link.kind, link.id)
+        src = page_src(link.kind, link.id, getattr(target, "phase", ""))
+        text = link.text or getattr(target, "title", link.id)
+        text = str(Markup.escape(text)).replace("[", "&#91;").replace("]", "&#93;")
+        return f"[{text}]({posixpath.relpath(src, here)})"
+
+    return replace_links(markdown, render)
