@@ -80,9 +80,9 @@ def _message(err: dict[str, Any], model: type[BaseModel], source: SourceMap, pre
         allowed = allowed_keys(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), allowed)
         return f"unknown key '{loc[-1]}'{hint} (allowed here: {allowed_list(allowed)})", True
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
         return f"is {len(value)} characters long; at most {ctx['max_length']} are allowed", False
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "too_short") and isinstance(value, str):
         return "must not be empty", False
     if kind == "too_short":
         need = ctx.get("min_length", 1)
