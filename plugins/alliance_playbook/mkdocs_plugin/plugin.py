@@ -72,8 +72,15 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             RenderOptions(
                 directory_urls=config.use_directory_urls, language=language, site_name=config.site_name,
                 site_url=config.site_url or "", template_dirs=[root / self.config.templates_dir], sections=self.config.sections,
+                pdf_links=_pdf_enabled(config),
             ),
         )
+        # Our theme folder sits after the user's custom_dir and before the
+        # theme's own, so a fork can still override any template we override.
+        theme_dir = str(resources.files("alliance_playbook").joinpath("theme"))
+        if theme_dir not in config.theme.dirs:
+            position = 1 if config.theme.custom_dir else 0
+            config.theme.dirs.insert(position, theme_dir)
         extra_css = f"{ASSET_DIR}/alliance.css"
         if extra_css not in config.extra_css:
             config.extra_css.append(extra_css)
@@ -128,6 +135,14 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
         return server
+
+
+def _pdf_enabled(config: MkDocsConfig) -> bool:
+    """Whether the alliance-pdf plugin will write PDFs in this build."""
+    plugin = config.plugins.get("alliance-pdf")
+    if plugin is None or os.environ.get("ALLIANCE_PDF", "").strip() == "0":
+        return False
+    return bool(getattr(plugin, "config", {}).get("enabled", True))
 
 
 def _handwritten_nav(docs_dir: Path) -> list[Any]:

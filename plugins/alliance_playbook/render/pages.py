@@ -64,6 +64,8 @@ class RenderOptions:
     template_dirs: Sequence[Path] = ()
     sections: Sequence[str] = ALL_SECTIONS
     build_date: str = ""
+    #: Link the printable PDFs (only when the PDF plugin makes them).
+    pdf_links: bool = False
 
 
 def site_key(site_name: str, site_url: str = "") -> str:
@@ -101,7 +103,7 @@ class SiteRenderer:
         )
         self.env.globals.update(
             _=self._, label=self.label, country=self.country, sector_of=self.sector_of, fmt=_fmt_number,
-            project=project, graph=self.g, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS,
+            project=project, graph=self.g, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS, pdf_links=self.o.pdf_links,
         )
         self.env.globals["renderer_case_facets"] = self.case_facet_values
         self.env.filters["period"] = self.period
