@@ -13,8 +13,8 @@ class AllianceConfig(Config):
     drafts = opt.Type(bool, default=False)
     #: Which generated sections to build, in navigation order.
     sections = opt.ListOfItems(
-        opt.Choice(("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "data")),
-        default=["playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "data"],
+        opt.Choice(("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data")),
+        default=["playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data"],
     )
     #: Language of generated labels (en, es, fr); default: theme.language.
     language = opt.Optional(opt.Type(str))

@@ -84,20 +84,20 @@ class CaseStudy(Entity):
     summary: text(500) = Field(description="One or two sentences")
     policy_areas: list[enum_type(PolicyArea)] = Field(min_length=1, max_length=3, description="1 to 3 policy areas")
     alliance_form: enum_type(AllianceForm) | None = Field(None, description="Form of the alliance")
-    location: Location | None = None
-    period: Period | None = None
+    location: Location | None = Field(None, description="Where the alliance works")
+    period: Period | None = Field(None, description="When it ran: start, end or ongoing")
     partners: list[Partner] = Field(min_length=2, description="At least two partners")
     challenge: Markdown = Field(description="The problem they faced (Markdown)")
     approach: Markdown = Field(description="What the alliance did (Markdown)")
     outcomes: list[Outcome] = Field(min_length=1, description="At least one outcome")
-    feedback: list[Feedback] | None = None
+    feedback: list[Feedback] | None = Field(None, description="Quotes from people in the alliance")
     lessons: list[Annotated[LessonRef, BeforeValidator(_lesson_ref)]] = Field(
         min_length=1, description="Lesson ids, or mappings {lesson: id, note: ...}"
     )
     steps: list[Id] | None = Field(None, description="Ids of the playbook steps this case applied")
     tags: list[Text] | None = Field(None, description="Site tags")
-    sources: list[Source] | None = None
-    contributors: list[Text] | None = None
+    sources: list[Source] | None = Field(None, description="Published sources")
+    contributors: list[Text] | None = Field(None, description="Who wrote or reviewed this case")
     status: enum_type(Status) | None = Field(None, description="draft or published (default)")
     last_reviewed: PartialDate | None = Field(None, description="When the case was last checked")
 

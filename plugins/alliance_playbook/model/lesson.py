@@ -15,5 +15,5 @@ class Lesson(Entity):
     title: Text = Field(description="Title of the lesson")
     kind: enum_type(LessonKind) = Field(description="principle, practice, challenge or measurement")
     statement: text(240) = Field(description="The lesson in one sentence, at most 240 characters")
-    body: Markdown | None = None
+    body: Markdown | None = Field(None, description="The lesson explained")
     steps: list[Id] | None = Field(None, description="Step ids where the lesson applies")

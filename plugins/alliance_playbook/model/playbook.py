@@ -41,15 +41,15 @@ class Step(Entity):
     phase: Id = Field(description="Phase id")
     order: Int | None = Field(None, description="Order within the phase (ties: by title)")
     summary: text(300) = Field(description="What the step is, at most 300 characters")
-    why: Markdown | None = None
+    why: Markdown | None = Field(None, description="Why the step matters")
     how: Markdown | None = Field(None, description="The body of the step")
-    duration: Text | None = None
-    people: Text | None = None
+    duration: Text | None = Field(None, description="How long it takes, e.g. 2-3 hours")
+    people: Text | None = Field(None, description="Who takes part")
     checklist: list[Annotated[ChecklistItem, BeforeValidator(_checklist_item)]] = Field(
         min_length=1, description="Texts, or mappings {id, text}"
     )
-    key_questions: list[Text] | None = None
-    outputs: list[Text] | None = None
+    key_questions: list[Text] | None = Field(None, description="Questions to ask along the way")
+    outputs: list[Text] | None = Field(None, description="What the step produces")
     worksheets: list[Id] | None = Field(None, description="Worksheet ids")
     lessons: list[Id] | None = Field(None, description="Lesson ids")
     related: list[Id] | None = Field(None, description="Step ids")

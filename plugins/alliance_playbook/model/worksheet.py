@@ -68,10 +68,10 @@ class WorksheetField(Model):
     """One column of a table, or one question of a form."""
 
     id: Id = Field(description="Unique in the worksheet")
-    label: Text
+    label: Text = Field(description="Label shown to the person filling in")
     type: enum_type(FieldType) = Field(description="text, longtext, number, date, yesno, choice, multichoice or scale")
     required: Bool | None = Field(None, description="Default false")
-    help: Text | None = None
+    help: Text | None = Field(None, description="A hint under the label")
     options: Options | None = Field(None, description="choice/multichoice: a built-in enum's name or a list of texts")
     min: Int | None = Field(None, description="scale (and number): lowest value")
     max: Int | None = Field(None, description="scale (and number): highest value")
@@ -89,35 +89,35 @@ class WorksheetField(Model):
 
 
 class Quadrants(Model):
-    top_right: Text
-    top_left: Text
-    bottom_right: Text
-    bottom_left: Text
+    top_right: Text = Field(description="High x, high y")
+    top_left: Text = Field(description="Low x, high y")
+    bottom_right: Text = Field(description="High x, low y")
+    bottom_left: Text = Field(description="Low x, low y")
 
 
 class Chart(Model):
     type: enum_type(ChartType) = Field(description="quadrant (table layout) or bars (form layout)")
     x: Id | None = Field(None, description="quadrant: scale field id on the horizontal axis")
     y: Id | None = Field(None, description="quadrant: scale field id on the vertical axis")
-    quadrants: Quadrants | None = None
+    quadrants: Quadrants | None = Field(None, description="quadrant: labels of the four corners")
 
 
 class Score(Model):
-    label: Text
+    label: Text = Field(description="Name of the computed score, e.g. Fit")
     mean_of: list[Id] = Field(min_length=1, description="Scale or number field ids")
 
 
 class Worksheet(Entity):
     """A fillable worksheet definition."""
 
-    title: Text
-    summary: Text
+    title: Text = Field(description="Title of the worksheet")
+    summary: Text = Field(description="What it is for, in a sentence")
     layout: enum_type(Layout) | None = Field(None, description="table (default) or form")
     steps: list[Id] | None = Field(None, description="Step ids whose key questions appear as guidance")
-    instructions: Markdown | None = None
-    fields: list[WorksheetField] = Field(min_length=1)
-    chart: Chart | None = None
-    score: Score | None = None
+    instructions: Markdown | None = Field(None, description="How to fill it in")
+    fields: list[WorksheetField] = Field(min_length=1, description="Columns of the table, or questions of the form")
+    chart: Chart | None = Field(None, description="A chart drawn from the answers")
+    score: Score | None = Field(None, description="A computed mean of some fields")
     print_rows: Int | None = Field(None, description="Blank rows in the printable version (default 8)")
 
     @property

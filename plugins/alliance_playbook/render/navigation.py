@@ -38,6 +38,10 @@ def generated_nav(project: Project, sections: Sequence[str], _: Translator, nav_
             out.append({esc(_("Case studies")): [page_src("case")] + detail})
         elif section == "explore":
             out.append({esc(_("Explore")): page_src("explore")})
+        elif section == "reference":
+            from .reference import KINDS
+
+            out.append({esc(_("Reference")): [page_src("reference")] + [page_src("reference", k[1]) for k in KINDS]})
     return out
 
 

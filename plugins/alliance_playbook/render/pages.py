@@ -30,7 +30,7 @@ from . import charts
 from .markdown import MarkdownFields
 from .urls import page_src, relative_url, src_to_url_file
 
-ALL_SECTIONS = ("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "data")
+ALL_SECTIONS = ("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data")
 ASSET_DIR = "assets/alliance"
 
 
@@ -200,7 +200,27 @@ class SiteRenderer:
                 out.append(self.case_page(case))
         if "explore" in sections:
             out.append(self.explore_page())
+        if "reference" in sections:
+            out.extend(self.reference_pages())
         return out
+
+    def reference_pages(self) -> list[GeneratedPage]:
+        """The YAML reference, generated from the model's JSON Schema."""
+        from ..model.enums import BUILTIN_ENUMS, LESSON_KIND_LABELS
+        from .reference import reference_tables
+
+        tables = reference_tables()
+        examples = resources.files("alliance_playbook").joinpath("templates", "reference", "examples")
+        index_src = page_src("reference")
+        link, _asset = self.link_from(src_to_url_file(index_src, self.o.directory_urls))
+        enums = list(BUILTIN_ENUMS.items()) + [("lesson_kind", LESSON_KIND_LABELS)]
+        pages = [self.page("reference_index.md.j2", index_src, self._("Reference"), "reference", tables=tables, enums=enums,
+                           ref_link=lambda pid: link("reference", pid))]
+        for page_id, title, where, rows in tables:
+            example = examples.joinpath(f"{page_id}.yml").read_text(encoding="utf-8")
+            pages.append(self.page("reference.md.j2", page_src("reference", page_id), self._(title), "reference",
+                                   kind_title=self._(title).lower(), where=where, rows=rows, example=example))
+        return pages
 
     def explore_page(self) -> GeneratedPage:
         from .explore import explore_svg

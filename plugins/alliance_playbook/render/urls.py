@@ -21,6 +21,8 @@ def page_src(kind: str, id_: str = "", phase: str = "") -> str:
         return "checklist/index.md"
     if kind == "explore":
         return "explore/index.md"
+    if kind == "reference":
+        return f"reference/{id_}.md" if id_ else "reference/index.md"
     if kind == "maintainers":
         return "maintainers/index.md"
     raise KeyError(kind)
