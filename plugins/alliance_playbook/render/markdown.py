@@ -24,7 +24,7 @@ _TAGS = {
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
 _ATTRS = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "abbr": {"title"},
     "div": {"class"},
     "p": {"class"},
@@ -33,7 +33,7 @@ _ATTRS = {
     "th": {"align", "colspan", "rowspan"},
     "ol": {"start"},
 }
-_CLASS_ALLOWED = ("admonition", "admonition-title", "note", "tip", "warning", "info")
+_CLASS_ALLOWED = ("ap-xref", "admonition", "admonition-title", "note", "tip", "warning", "info")
 
 
 def sanitize(fragment: str) -> str:
