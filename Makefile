@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check pdf bench clean
+.PHONY: site serve test check pdf offline bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ site: $(STAMP)  ## build the site (and its PDF) into site/
 
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+offline: $(STAMP)  ## a build for file:// browsing, zipped for handing out
+	ALLIANCE_OFFLINE=true $(BIN)/mkdocs build --clean --site-dir site-offline
+	rm -f alliance-playbook-offline.zip
+	cd site-offline && $(BIN)/python -m zipfile -c ../alliance-playbook-offline.zip .
+	@echo "Wrote alliance-playbook-offline.zip: unzip it anywhere and open index.html"
 
 check: $(STAMP)  ## validate the content only
 	$(BIN)/alliance check

@@ -27,6 +27,19 @@ class _LenientLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, keeping ``!!python/name:`` and ``!ENV`` tags as text."""
 
 
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!ENV [NAME, default]`` as MkDocs reads it."""
+    import os
+
+    names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+    *variables, default = names if len(names) > 1 else (names + [None])
+    for name in variables:
+        if str(name) in os.environ:
+            return yaml.safe_load(os.environ[str(name)])
+    return default
+
+
+_LenientLoader.add_constructor("!ENV", _env)
 _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: f"{suffix}")
 
 

@@ -34,6 +34,7 @@ log = get_plugin_logger(__name__)
 # plugin instance for each one), keyed by content hash.
 _CACHE = FileCache()
 _STATIC = ("alliance.css", "checklist.js", "worksheet.js", "casefilter.js")
+SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
 
 
 def _truthy(value: str | None) -> bool:
@@ -65,16 +66,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             ) from None
         for warning in self.project.warnings:
             log.info(str(warning))
-        language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
-        self.translator = Translator(language)
-        self.renderer = SiteRenderer(
-            self.project,
-            RenderOptions(
-                directory_urls=config.use_directory_urls, language=language, site_name=config.site_name,
-                site_url=config.site_url or "", template_dirs=[root / self.config.templates_dir], sections=self.config.sections,
-                pdf_links=_pdf_enabled(config),
-            ),
-        )
+        self.language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
+        self.translator = Translator(self.language)
         # Our theme folder sits after the user's custom_dir and before the
         # theme's own, so a fork can still override any template we override.
         theme_dir = str(resources.files("alliance_playbook").joinpath("theme"))
@@ -84,8 +77,26 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         extra_css = f"{ASSET_DIR}/alliance.css"
         if extra_css not in config.extra_css:
             config.extra_css.append(extra_css)
+        # Material's offline plugin adds a script from a CDN unless a shim is
+        # named already: name our vendored copy. This runs before its
+        # on_config when `alliance` is listed before `offline` (on_files checks).
+        if _offline_enabled(config) and not any("iframe-worker" in url for url in config.extra.get("polyfills", [])):
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM]
         config.nav = self._navigation(config)
         return config
+
+    # The renderer is made here, not in on_config: other plugins (Material's
+    # offline plugin) change settings such as use_directory_urls in theirs.
+    def _make_renderer(self, config: MkDocsConfig) -> SiteRenderer:
+        assert self.project is not None
+        return SiteRenderer(
+            self.project,
+            RenderOptions(
+                directory_urls=config.use_directory_urls, language=self.language, site_name=config.site_name,
+                site_url=config.site_url or "", template_dirs=[self.project.layout.root / self.config.templates_dir],
+                sections=self.config.sections, pdf_links=_pdf_enabled(config),
+            ),
+        )
 
     def _navigation(self, config: MkDocsConfig) -> list[Any]:
         assert self.project is not None
@@ -100,7 +111,10 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
     # written into the docs folder, so `serve` does not loop), and the YAML
     # data files in the docs folder are kept out of the site.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.renderer is not None and self.project is not None
+        assert self.project is not None
+        if any("iframe-worker" in url and "://" in url for url in config.extra.get("polyfills", [])):
+            raise PluginError("alliance: list the `alliance` plugin before `offline` in mkdocs.yml, so the offline build uses the bundled iframe-worker shim instead of loading it from a CDN")
+        self.renderer = self._make_renderer(config)
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
@@ -119,6 +133,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         package = resources.files("alliance_playbook").joinpath("assets")
         for name in _STATIC:
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=package.joinpath(name).read_bytes()))
+        if SHIM in config.extra.get("polyfills", []):
+            files.append(File.generated(config, SHIM, content=package.joinpath("vendor", "iframe-worker-shim.js").read_bytes()))
         return files
 
     # Hand-written pages may use [[kind:id]] links; they become ordinary
@@ -135,6 +151,11 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
         return server
+
+
+def _offline_enabled(config: MkDocsConfig) -> bool:
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return plugin is not None and bool(plugin.config.get("enabled", True))
 
 
 def _pdf_enabled(config: MkDocsConfig) -> bool:

@@ -75,8 +75,11 @@ def site_key(site_name: str, site_url: str = "") -> str:
 
 
 def _front_matter(title: str, **extra: Any) -> str:
-    meta = {"title": str(Markup.escape(title))}
-    meta.update({k: v for k, v in extra.items() if v})
+    # The theme prints meta values without escaping: escape every text here.
+    meta: dict[str, Any] = {"title": str(Markup.escape(title))}
+    for key, value in extra.items():
+        if value:
+            meta[key] = [str(Markup.escape(v)) for v in value] if isinstance(value, list) else str(Markup.escape(value))
     # JSON is valid YAML, and safe whatever the text contains.
     return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items()) + "---\n\n"
 
@@ -232,7 +235,7 @@ class SiteRenderer:
     def page(self, template: str, src: str, title: str, kind: str, entity: Any = None, scripts: tuple[str, ...] = (), description: str = "", tags: Sequence[str] = (), **context: Any) -> GeneratedPage:
         body = self.render(template, src, title=title, scripts=scripts, **context)
         edit = entity.path if entity is not None and entity.path else None
-        head = _front_matter(title, description=description, tags=[str(Markup.escape(t)) for t in tags])
+        head = _front_matter(title, description=description, tags=list(tags))
         if scripts:
             _, asset = self.link_from(src_to_url_file(src, self.o.directory_urls))
             body += "\n" + "".join(f'<script src="{asset(f"{ASSET_DIR}/{name}")}" defer></script>\n' for name in scripts)
