@@ -16,7 +16,9 @@
   var box = form.querySelector("[data-ap-q]");
   var status = form.querySelector(".ap-result-count");
   var empty = root.querySelector(".ap-empty");
+  // Interface texts come from the page, so they follow the site's language.
   var countText = root.getAttribute("data-ap-count-text") || "{n} of {total} case studies";
+  var selectedText = root.getAttribute("data-ap-selected-text") || "{n} selected";
   var slice = Array.prototype.slice;
 
   // Case- and accent-insensitive: "Réseau" and "reseau" are the same word.
@@ -84,7 +86,8 @@
         o.input.disabled = n === 0 && !o.input.checked;
         if (o.label) o.label.classList.toggle("ap-zero", o.input.disabled);
       });
-      if (f.selected) f.selected.textContent = st.chosen[f.name].length ? "(" + st.chosen[f.name].length + ")" : "";
+      var picked = st.chosen[f.name].length;
+      if (f.selected) f.selected.textContent = picked ? "· " + selectedText.replace("{n}", picked) : "";
     });
     var message = countText.replace("{n}", shown).replace("{total}", cards.length);
     // Announce only real changes: role=status reads every new text aloud.

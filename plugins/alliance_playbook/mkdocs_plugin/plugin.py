@@ -15,7 +15,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -77,11 +77,14 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         extra_css = f"{ASSET_DIR}/alliance.css"
         if extra_css not in config.extra_css:
             config.extra_css.append(extra_css)
-        # Material's offline plugin adds a script from a CDN unless a shim is
-        # named already: name our vendored copy. This runs before its
-        # on_config when `alliance` is listed before `offline` (on_files checks).
-        if _offline_enabled(config) and not any("iframe-worker" in url for url in config.extra.get("polyfills", [])):
-            config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM]
+        # Pages opened from file:// (a downloaded copy, a test) must work too:
+        # Chromium refuses web workers there, so Material's search needs the
+        # iframe-worker shim, which replaces Worker only on file:. We bundle it
+        # (Material's offline plugin would otherwise add it from a CDN: this
+        # runs first when `alliance` is listed before `offline`; on_files checks).
+        polyfills = list(config.extra.get("polyfills") or [])
+        if not any("iframe-worker" in url for url in polyfills):
+            config.extra["polyfills"] = [*polyfills, SHIM]
         config.nav = self._navigation(config)
         return config
 
@@ -133,7 +136,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         package = resources.files("alliance_playbook").joinpath("assets")
         for name in _STATIC:
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=package.joinpath(name).read_bytes()))
-        if SHIM in config.extra.get("polyfills", []):
+        if SHIM in (config.extra.get("polyfills") or []):
             files.append(File.generated(config, SHIM, content=package.joinpath("vendor", "iframe-worker-shim.js").read_bytes()))
         return files
 
@@ -145,17 +148,22 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             return markdown
         return link_guide_page(markdown, page.file.src_uri, self.project)
 
+    # Material reads search/search_index.js instead of the JSON when a page
+    # is opened from file:// (its offline plugin writes it only in offline
+    # builds); writing it always keeps search working in a downloaded copy.
+    @event_priority(-90)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        script = index.with_suffix(".js")
+        if index.is_file() and not script.is_file():
+            script.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+
     # Data folders outside docs_dir are watched too, so editing a case study
     # YAML file rebuilds the preview.
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
         return server
-
-
-def _offline_enabled(config: MkDocsConfig) -> bool:
-    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
-    return plugin is not None and bool(plugin.config.get("enabled", True))
 
 
 def _pdf_enabled(config: MkDocsConfig) -> bool:

@@ -1,0 +1,215 @@
+"""The case index filters in a real browser, from file:// and over http.
+
+Expected result sets are computed from the fork's YAML files, not copied
+from the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+from conftest import serve
+
+@pytest.fixture(scope="module")
+def published(fork_project: Path) -> dict[str, dict]:
+    every = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((fork_project / "casestudies").glob("*.yml"))}
+    return {k: v for k, v in every.items() if v.get("status", "published") == "published"}
+
+
+@pytest.fixture(scope="module")
+def fork_http(fork_site: Path):
+    base, server = serve(fork_site)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(params=["file", "http"])
+def base(request, fork_site: Path) -> str:
+    """The site root, opened from disk or from a local web server."""
+    if request.param == "file":
+        return fork_site.as_uri() + "/"
+    return request.getfixturevalue("fork_http")
+
+
+def index_url(base: str, query: str = "") -> str:
+    page = "casestudies/index.html" if base.startswith("file:") else "casestudies/"
+    return base + page + query
+
+
+def where(published: dict, test) -> set[str]:
+    return {cid for cid, case in published.items() if test(case)}
+
+
+def has_ptype(*types: str):
+    return lambda case: any(p["type"] in types for p in case["partners"])
+
+
+def shown(page) -> set[str]:
+    """Ids of the case cards a reader can see."""
+    hrefs = page.eval_on_selector_all(
+        "li.ap-case-card", "cards => cards.filter(c => c.offsetParent !== null).map(c => c.querySelector('h2 a').getAttribute('href'))"
+    )
+    return {h.rstrip("/").split("/")[-1] for h in hrefs}
+
+
+def box(page, facet: str, value: str):
+    return page.locator(f"details[data-facet='{facet}'] input[value='{value}']")
+
+
+def tick(page, facet: str, value: str, on: bool = True) -> None:
+    details = page.locator(f"details[data-facet='{facet}']")
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    box(page, facet, value).set_checked(on)
+
+
+def count_of(page, facet: str, value: str) -> int:
+    return int(box(page, facet, value).locator("xpath=..").locator("[data-count]").get_attribute("data-count"))
+
+
+def status(page) -> str:
+    return page.get_by_role("status").inner_text().strip()
+
+
+def search(page) -> str:
+    return page.evaluate("location.search")
+
+
+def assert_quiet(page, context) -> None:
+    """No dialog, no script error, no request to the internet."""
+    assert page.dialogs == []
+    assert page.errors == []
+    assert context.blocked == []
+
+
+def test_filters_narrow_the_list(page, context, base: str, published: dict):
+    everyone = set(published)
+    page.goto(index_url(base))
+    form = page.get_by_role("search", name="Filter case studies")
+    assert form.is_visible()
+    assert shown(page) == everyone
+    assert status(page) == f"{len(everyone)} of {len(everyone)} case studies"
+    # Counts before any choice: how many cases have each option.
+    assert count_of(page, "area", "water-sanitation") == 1
+    assert count_of(page, "ptype", "business") == len(where(published, has_ptype("business")))
+    assert "(1)" in box(page, "area", "water-sanitation").locator("xpath=..").text_content()
+
+    tick(page, "area", "water-sanitation")
+    assert shown(page) == {"alliance-eau-de-lyon"}
+    assert status(page) == f"1 of {len(everyone)} case studies"
+    assert search(page) == "?area=water-sanitation"
+    tick(page, "area", "water-sanitation", on=False)
+    assert shown(page) == everyone and search(page) == ""
+
+    # Partner type: one option, then two OR-ed.
+    business = where(published, has_ptype("business"))
+    assert 1 < len(business) < len(everyone)
+    tick(page, "ptype", "business")
+    assert shown(page) == business
+    either = where(published, has_ptype("business", "community-group"))
+    tick(page, "ptype", "community-group")
+    assert shown(page) == either and len(either) > len(business)
+    tick(page, "ptype", "community-group", on=False)
+
+    # Two facets AND-ed; the other facets' counts follow the choice.
+    tick(page, "area", "environment")
+    both = where(published, lambda c: "environment" in c["policy_areas"] and has_ptype("business")(c))
+    assert shown(page) == both and 0 < len(both) < len(business)
+    assert status(page) == f"{len(both)} of {len(everyone)} case studies"
+    assert search(page) == "?area=environment&ptype=business"
+    assert page.locator("details[data-facet='ptype'] summary").inner_text().strip() == "Partner type · 1 selected"
+    environment = where(published, lambda c: "environment" in c["policy_areas"])
+    for ptype in ("academia", "community-group", "individual"):
+        n = len(environment & where(published, has_ptype(ptype)))
+        assert count_of(page, "ptype", ptype) == n
+        # An option that would empty the list is disabled and greyed out.
+        assert box(page, "ptype", ptype).is_disabled() == (n == 0)
+    assert count_of(page, "ptype", "individual") == 0
+    assert "ap-zero" in box(page, "ptype", "individual").locator("xpath=..").get_attribute("class")
+    # Within its own facet an option counts as if added: business stays OR-able.
+    assert count_of(page, "area", "water-sanitation") == len(where(published, lambda c: "water-sanitation" in c["policy_areas"] and has_ptype("business")(c)))
+    assert count_of(page, "area", "environment") == len(both)
+
+    page.get_by_role("button", name="Clear filters").click()
+    assert shown(page) == everyone and search(page) == ""
+    assert page.locator("form.ap-filters input[type=checkbox]:checked").count() == 0
+
+    # Text: every word, any case, any accent, any script.
+    search_box = page.get_by_label("Search case studies")
+    search_box.fill("町家")
+    assert shown(page) == {"kyoto-machizukuri"}
+    assert search(page) == "?text=" + quote("町家")
+    search_box.fill("RESEAU")  # the summary says "réseau"
+    assert shown(page) == {"alliance-eau-de-lyon"}
+    search_box.fill("coastal   storms")
+    assert shown(page) == {"twelve-partner-coalition"}
+    search_box.fill("coastal water")
+    assert shown(page) == set()
+    assert status(page) == f"0 of {len(everyone)} case studies"
+    assert page.locator(".ap-empty").is_visible()
+    search_box.press("Enter")  # must not submit the form and reload the page
+    assert search_box.input_value() == "coastal water"
+    page.get_by_role("button", name="Clear filters").click()
+    assert not page.locator(".ap-empty").is_visible() and search_box.input_value() == ""
+    assert_quiet(page, context)
+
+
+def test_the_url_restores_a_shared_view(page, context, base: str, published: dict):
+    page.goto(index_url(base, "?area=water-sanitation"))
+    assert shown(page) == {"alliance-eau-de-lyon"}
+    assert box(page, "area", "water-sanitation").is_checked() and box(page, "area", "water-sanitation").is_visible()
+
+    page.goto(index_url(base, "?area=housing,water-sanitation&ptype=community-group"))
+    assert shown(page) == {"alliance-eau-de-lyon", "kyoto-machizukuri"}
+    assert box(page, "ptype", "community-group").is_checked()
+
+    page.goto(index_url(base, "?text=" + quote("町家")))
+    assert page.get_by_label("Search case studies").input_value() == "町家"
+    assert shown(page) == {"kyoto-machizukuri"}
+
+    # Unknown values are ignored; other parameters (e.g. search highlighting) are kept.
+    page.goto(index_url(base, "?h=water&area=no-such-area"))
+    assert shown(page) == set(published)
+    tick(page, "scope", "regional")
+    assert search(page) == "?h=water&scope=regional"
+    assert shown(page) == where(published, lambda c: (c.get("location") or {}).get("scope") == "regional")
+    assert_quiet(page, context)
+
+
+def test_without_javascript_every_case_is_listed(browser, fork_site: Path, published: dict):
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(index_url(fork_site.as_uri() + "/", "?area=water-sanitation"))
+        assert not page.locator("form.ap-filters").is_visible()
+        assert shown(page) == set(published)
+        assert not page.locator(".ap-empty").is_visible()
+    finally:
+        ctx.close()
+
+
+def test_hostile_case_runs_nothing(page, context, base: str):
+    page.goto(base + ("casestudies/hostile-case/index.html" if base.startswith("file:") else "casestudies/hostile-case/"))
+    assert page.locator("article h1").inner_text().startswith("<script>alert('title')</script>")
+    page.locator("article").hover()
+    page.goto(index_url(base))
+    page.get_by_label("Search case studies").fill("alert")
+    assert shown(page) == {"hostile-case"}
+    page.locator("li.ap-case-card:visible").hover()
+    page.wait_for_timeout(200)
+    assert_quiet(page, context)
+
+
+def test_filters_are_labelled_for_assistive_technology(page, base: str):
+    page.goto(index_url(base))
+    for summary in page.locator("details.ap-facet > summary").all():
+        summary.click()
+    for name in ("Policy area", "Partner type", "Sector", "Country", "Scope", "Lesson", "Step"):
+        assert page.get_by_role("group", name=name).count() == 1, name
+    assert page.get_by_role("status").get_attribute("aria-live") == "polite"
+    country = page.get_by_role("group", name="Country")
+    assert sorted(t.strip() for t in country.locator("label").all_inner_texts()) == ["France (1)", "Japan (1)", "Kenya (1)"]

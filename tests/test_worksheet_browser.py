@@ -1,0 +1,448 @@
+"""The worksheet script in a real browser: rows, scores, live charts, saving,
+CSV/JSON export, JSON import and printing, from file:// and over http."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import serve
+
+pytestmark = pytest.mark.browser
+
+PARTNER = "worksheets/partner-identification/index.html"
+PULSE = "worksheets/fork-quick-health/index.html"
+ROWS = "[data-ap-worksheet] tbody[data-ap-rows] > tr"
+# Three candidates in three quadrants (x = interest, y = influence, mid = 3).
+CANDIDATES = [
+    {"name": "City water board", "type": "local-government", "type_label": "Local government", "values": 4, "influence": 4,
+     "interest": 5, "connection": "Ana (deputy mayor)", "brings": "Sensor data, permits", "concerns": "Slow procurement",
+     "next-step": "Exploratory call", "fit": "4.3", "corner": ("right", "top")},
+    {"name": "=SUM(1,2) Chamber", "type": "business-association", "type_label": "Business association", "values": 2,
+     "influence": 5, "interest": 2, "connection": "Board member", "brings": "Reach to 400 firms",
+     "concerns": 'Says "growth first", wants, a veto', "next-step": "Keep satisfied", "fit": "3.0", "corner": ("left", "top")},
+    {"name": "Café tenants' union", "type": "community-group", "type_label": "Community group", "values": 5, "influence": 1,
+     "interest": 4, "connection": "", "brings": "Local knowledge\nTwo meeting rooms", "concerns": "",
+     "next-step": "@ next assembly", "fit": "3.3", "corner": ("right", "bottom")},
+]
+TEXT_FIELDS = ("name", "connection", "brings", "concerns", "next-step")
+SCALES = ("values", "influence", "interest")
+
+
+@pytest.fixture(params=["file", "http"])
+def partner_url(request, seed_site: Path) -> str:
+    """The partner worksheet, opened from disk and from a local server."""
+    if request.param == "file":
+        return (seed_site / PARTNER).as_uri()
+    return request.getfixturevalue("seed_http") + PARTNER
+
+
+@pytest.fixture(scope="module")
+def fork_http(fork_site: Path):
+    base, server = serve(fork_site)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(params=["file", "http"])
+def pulse_url(request, fork_site: Path) -> str:
+    if request.param == "file":
+        return (fork_site / PULSE).as_uri()
+    return request.getfixturevalue("fork_http") + PULSE
+
+
+def open_worksheet(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+
+
+def row(page, i: int):
+    return page.locator(ROWS).nth(i)
+
+
+def click_scale(row_or_page, field: str, value: int) -> None:
+    """Click the visible label of a scale value, as a reader would."""
+    row_or_page.locator(f'fieldset[data-field="{field}"] label:has(input[value="{value}"])').click()
+
+
+def fill_candidate(page, i: int, c: dict) -> None:
+    r = row(page, i)
+    for field in TEXT_FIELDS:
+        r.locator(f'[data-field="{field}"]').fill(c[field])
+    r.locator('[data-field="type"]').select_option(c["type"])
+    for field in SCALES:
+        click_scale(r, field, c[field])
+
+
+def checked_scale(r, field: str) -> int | None:
+    values = r.locator(f'fieldset[data-field="{field}"] input:checked').evaluate_all("els => els.map(e => e.value)")
+    assert len(values) <= 1
+    return int(values[0]) if values else None
+
+
+def assert_candidates(page, candidates: list[dict]) -> None:
+    """The table shows exactly these rows, with their scores."""
+    assert page.locator(ROWS).count() == len(candidates)
+    for i, c in enumerate(candidates):
+        r = row(page, i)
+        assert r.locator("th[scope=row]").inner_text() == str(i + 1)
+        for field in TEXT_FIELDS:
+            assert r.locator(f'[data-field="{field}"]').input_value() == c[field]
+        assert r.locator('[data-field="type"]').input_value() == c["type"]
+        for field in SCALES:
+            assert checked_scale(r, field) == c[field]
+        assert r.locator("[data-ap-score]").inner_text() == c["fit"]
+
+
+def chart_points(page) -> list[dict]:
+    return page.eval_on_selector(
+        "[data-ap-worksheet] svg.ap-quadrant-chart",
+        """svg => [...svg.querySelectorAll('g.ap-points circle')].map(c => ({
+            cx: +c.getAttribute('cx'), cy: +c.getAttribute('cy'),
+            label: c.parentNode.querySelector('text').textContent}))""",
+    )
+
+
+def chart_geometry(page) -> dict:
+    return page.eval_on_selector(
+        "[data-ap-worksheet] svg.ap-quadrant-chart",
+        "svg => Object.fromEntries(['pad','inner','xMin','xMax','yMin','yMax'].map(k => [k, +svg.dataset[k]]))",
+    )
+
+
+def assert_chart(page, candidates: list[dict]) -> None:
+    """One point per rated row, where charts.quadrant_chart would put it."""
+    g = chart_geometry(page)
+    mid_x, mid_y = g["pad"] + g["inner"] / 2, g["pad"] / 2 + g["inner"] / 2
+    points = chart_points(page)
+    assert [p["label"] for p in points] == [c["name"] for c in candidates]
+    for p, c in zip(points, candidates):
+        horizontal, vertical = c["corner"]
+        assert (p["cx"] > mid_x) == (horizontal == "right"), (p, c)
+        assert (p["cy"] < mid_y) == (vertical == "top"), (p, c)  # SVG y grows downwards
+        assert p["cx"] == pytest.approx(g["pad"] + (c["interest"] - g["xMin"]) / (g["xMax"] - g["xMin"]) * g["inner"], abs=0.06)
+        assert p["cy"] == pytest.approx(
+            g["pad"] / 2 + g["inner"] - (c["influence"] - g["yMin"]) / (g["yMax"] - g["yMin"]) * g["inner"], abs=0.06
+        )
+
+
+def saved(page) -> dict | None:
+    return page.evaluate(
+        """() => { const root = document.querySelector('[data-ap-worksheet]');
+        const raw = localStorage.getItem('alliance:' + root.dataset.apSite + ':worksheet:' + root.dataset.id);
+        return raw && JSON.parse(raw); }"""
+    )
+
+
+def assert_clean(page, context) -> None:
+    """No script error and no request that tried to leave the machine."""
+    assert page.errors == []
+    assert context.blocked == []
+
+
+def test_partner_worksheet_round_trip(page, context, browser, partner_url, tmp_path):
+    open_worksheet(page, partner_url)
+    assert page.locator(ROWS).count() == 1
+    assert chart_points(page) == []
+    assert saved(page) is None  # opening the page writes nothing
+
+    while page.locator(ROWS).count() < 3:
+        page.click("[data-ap-add-row]")
+    for i, c in enumerate(CANDIDATES):
+        fill_candidate(page, i, c)
+    assert_candidates(page, CANDIDATES)
+    assert_chart(page, CANDIDATES)
+    stored = saved(page)
+    assert stored["version"] == 1
+    assert [r["name"] for r in stored["rows"]] == [c["name"] for c in CANDIDATES]
+    assert stored["rows"][0]["influence"] == 4 and stored["rows"][2]["brings"] == "Local knowledge\nTwo meeting rooms"
+
+    # The points follow the reader's typing.
+    row(page, 0).locator('[data-field="name"]').fill("Water board")
+    assert chart_points(page)[0]["label"] == "Water board"
+    row(page, 0).locator('[data-field="name"]').fill(CANDIDATES[0]["name"])
+
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert_candidates(page, CANDIDATES)
+    assert_chart(page, CANDIDATES)
+
+    # CSV: RFC 4180, labels as headers, formula-looking text neutralised.
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="csv"]')
+    download = info.value
+    assert download.suggested_filename == "partner-identification.csv"
+    raw = Path(download.path()).read_bytes().decode("utf-8")
+    assert raw.startswith("\ufeff\"Organization\",")
+    assert raw.endswith("\r\n") and raw.count("\r\n") == 4  # header + 3 rows
+    table = list(csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline="")))
+    assert table[0] == ["Organization", "Type", "Values alignment", "Influence", "Interest",
+                        "Connection / who can introduce us", "What they bring", "Concerns", "Next step", "Fit"]
+    assert table[2][0] == "'=SUM(1,2) Chamber"
+    assert table[3][8] == "'@ next assembly"
+    for line, c in zip(table[1:], CANDIDATES):
+        expected_name = "'" + c["name"] if c["name"].startswith("=") else c["name"]
+        expected_next = "'" + c["next-step"] if c["next-step"].startswith("@") else c["next-step"]
+        assert line == [expected_name, c["type_label"], str(c["values"]), str(c["influence"]), str(c["interest"]),
+                        c["connection"], c["brings"], c["concerns"],
+                        expected_next, c["fit"]]
+    # Every field is quoted, quotes are doubled.
+    assert '"Says ""growth first"", wants, a veto"' in raw
+
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="json"]')
+    download = info.value
+    assert download.suggested_filename == "partner-identification.json"
+    exported = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert exported["worksheet"] == "partner-identification" and exported["version"] == 1
+    assert datetime.fromisoformat(exported["exported"].replace("Z", "+00:00")).year >= 2024
+    assert [{k: r[k] for k in ("name", "type", *SCALES)} for r in exported["rows"]] == [
+        {"name": c["name"], "type": c["type"], **{f: c[f] for f in SCALES}} for c in CANDIDATES]
+    json_path = tmp_path / "partners.json"
+    json_path.write_text(json.dumps(exported), encoding="utf-8")
+    assert "Downloaded partner-identification.json" in page.locator(".ap-ws-status").inner_text()
+
+    # A new browser profile has nothing of this.
+    other = browser.new_context()
+
+    def local_only(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "http://127.0.0.1")):
+            route.continue_()
+        else:
+            context.blocked.append(route.request.url)
+            route.abort()
+
+    other.route("**/*", local_only)
+    fresh = other.new_page()
+    open_worksheet(fresh, partner_url)
+    assert fresh.locator(ROWS).count() == 1
+    assert row(fresh, 0).locator('[data-field="name"]').input_value() == ""
+    assert chart_points(fresh) == []
+    other.close()
+
+    page.click("[data-ap-ws-clear]")
+    assert page.dialogs and "Clear" in page.dialogs[-1]
+    assert page.locator(ROWS).count() == 1
+    assert row(page, 0).locator('[data-field="name"]').input_value() == ""
+    assert checked_scale(row(page, 0), "influence") is None
+    assert row(page, 0).locator("[data-ap-score]").inner_text() == ""
+    assert chart_points(page) == []
+    assert saved(page) is None
+
+    dialogs_before = len(page.dialogs)
+    page.set_input_files("[data-ap-ws-import]", str(json_path))
+    page.wait_for_function("document.querySelectorAll('[data-ap-worksheet] tbody tr').length === 3")
+    assert len(page.dialogs) == dialogs_before  # nothing to overwrite, so no question
+    assert_candidates(page, CANDIDATES)
+    assert_chart(page, CANDIDATES)
+    assert "Rows imported from “partners.json”: 3." in page.locator(".ap-ws-status").inner_text()
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert_candidates(page, CANDIDATES)
+    assert_clean(page, context)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"name,type\nA,B\n", "it is not a JSON file"),
+        (b'{"worksheet": "partner-identification", "rows": "none"}', "it is not a worksheet export"),
+        (b'{"worksheet": "alliance-health-check", "version": 1, "rows": []}', "exported from the worksheet “alliance-health-check”"),
+        (b'{"version": 7, "rows": []}', "newer version"),
+        (b"[1, 2, 3]", "it is not a worksheet export"),
+    ],
+)
+def test_bad_import_files_say_why(page, context, seed_site, payload, message):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    row(page, 0).locator('[data-field="name"]').fill("Kept")
+    page.set_input_files("[data-ap-ws-import]", files=[{"name": "upload.json", "mimeType": "application/json", "buffer": payload}])
+    status = page.locator(".ap-ws-status")
+    status.filter(has_text="could not be imported").wait_for()
+    assert "“upload.json”" in status.inner_text() and message in status.inner_text()
+    assert row(page, 0).locator('[data-field="name"]').input_value() == "Kept"
+    assert_clean(page, context)
+
+
+def test_import_keeps_only_values_that_fit(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    rows = [{"name": "Port", "type": "Business", "influence": 9, "interest": "4", "values": 2.5, "unknown": "x"},
+            "not a row", {"name": "", "influence": None}]
+    page.set_input_files("[data-ap-ws-import]", files=[{"name": "mixed.json", "mimeType": "application/json",
+                                                         "buffer": json.dumps({"rows": rows}).encode()}])
+    page.locator(".ap-ws-status").filter(has_text="Rows imported").wait_for()
+    assert "Rows imported from “mixed.json”: 1." in page.locator(".ap-ws-status").inner_text()
+    assert "left out: 3" in page.locator(".ap-ws-status").inner_text()  # influence 9, values 2.5, "not a row"
+    r = row(page, 0)
+    assert r.locator('[data-field="type"]').input_value() == "business"  # a label is understood
+    assert checked_scale(r, "interest") == 4 and checked_scale(r, "influence") is None and checked_scale(r, "values") is None
+    assert saved(page)["rows"][0]["name"] == "Port"
+    assert_clean(page, context)
+
+
+def test_rows_move_and_remove_by_keyboard(page, context, partner_url):
+    open_worksheet(page, partner_url)
+    for _ in range(2):
+        page.click("[data-ap-add-row]")
+    # The new row's first field has the focus, so typing goes straight in.
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Organization, row 3"
+    for i, c in enumerate(CANDIDATES):
+        fill_candidate(page, i, c)
+
+    ids = page.locator(f"{ROWS} [id]").evaluate_all("els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    radio_groups = page.locator(f'{ROWS} input[type=radio]').evaluate_all("els => [...new Set(els.map(e => e.name))]")
+    assert len(radio_groups) == 9
+
+    up = row(page, 2).locator("[data-ap-row-move=up]")
+    assert up.get_attribute("aria-label") == "Move row 3 up"
+    up.focus()
+    page.keyboard.press("Enter")
+    moved = [CANDIDATES[0], CANDIDATES[2], CANDIDATES[1]]
+    assert_candidates(page, moved)  # radios kept their values through the move
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move row 2 up"
+    assert row(page, 1).locator('[data-field="name"]').get_attribute("aria-label") == "Organization, row 2"
+    assert [p["label"] for p in chart_points(page)] == [c["name"] for c in moved]
+    assert [r["name"] for r in saved(page)["rows"]] == [c["name"] for c in moved]
+
+    page.keyboard.press("Enter")  # up again: now first, where "up" is disabled
+    moved = [CANDIDATES[2], CANDIDATES[0], CANDIDATES[1]]
+    assert_candidates(page, moved)
+    assert row(page, 0).locator("[data-ap-row-move=up]").is_disabled()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move row 1 down"
+    page.keyboard.press("Space")
+    assert_candidates(page, [CANDIDATES[0], CANDIDATES[2], CANDIDATES[1]])
+
+    remove = row(page, 1).locator("[data-ap-row-remove]")
+    assert remove.get_attribute("aria-label") == "Remove row 2"
+    remove.focus()
+    page.keyboard.press("Enter")
+    assert page.dialogs[-1] == "Remove row 2 and everything typed in it?"
+    assert_candidates(page, [CANDIDATES[0], CANDIDATES[1]])
+    assert [p["label"] for p in chart_points(page)] == [CANDIDATES[0]["name"], CANDIDATES[1]["name"]]
+    assert [r["name"] for r in saved(page)["rows"]] == [CANDIDATES[0]["name"], CANDIDATES[1]["name"]]
+    assert_clean(page, context)
+
+
+def test_every_control_has_a_name(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    page.click("[data-ap-add-row]")
+    unnamed = page.eval_on_selector(
+        "[data-ap-worksheet]",
+        """root => [...root.querySelectorAll('input, select, textarea, fieldset, button')].filter(el =>
+            !(el.getAttribute('aria-label') || (el.labels && el.labels.length) ||
+              (el.tagName === 'FIELDSET' && el.querySelector('legend')) ||
+              (el.tagName === 'BUTTON' && el.textContent.trim()))).map(el => el.outerHTML.slice(0, 80))""",
+    )
+    assert unnamed == []
+    assert page.get_by_role("textbox", name="Organization, row 2").count() == 1
+    assert page.get_by_role("combobox", name="Type, row 2").count() == 1
+    assert page.get_by_role("group", name="Influence, row 2").count() == 1
+    assert page.get_by_role("button", name="Remove row 2").count() == 1
+    name = page.get_by_role("textbox", name="Organization, row 1")
+    assert name.get_attribute("aria-required") == "true"
+    assert page.locator("#" + name.get_attribute("aria-describedby")).inner_text() == "Common name of the organization or group"
+    assert_clean(page, context)
+
+
+def test_export_lists_missing_required_values(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    page.click("[data-ap-add-row]")
+    page.click("[data-ap-add-row]")
+    click_scale(row(page, 1), "influence", 2)  # row 2 has data but no name; rows 1 and 3 are empty
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="json"]')
+    assert len(json.loads(Path(info.value.path()).read_text())["rows"]) == 1  # empty rows are left out
+    status = page.locator(".ap-ws-status").inner_text()
+    assert "Required values are missing: Row 2: Organization." in status
+    name = row(page, 1).locator('[data-field="name"]')
+    assert name.get_attribute("aria-invalid") == "true"
+    assert row(page, 0).locator('[data-field="name"]').get_attribute("aria-invalid") is None
+    name.fill("Port authority")
+    assert name.get_attribute("aria-invalid") is None
+    assert_clean(page, context)
+
+
+def test_print_buttons(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    page.evaluate("() => { window.__prints = []; window.print = () => window.__prints.push(document.body.className); }")
+    page.click("[data-ap-print]")
+    page.click("[data-ap-print-blank]")
+    prints = page.evaluate("window.__prints")
+    assert len(prints) == 2
+    assert "ap-print-blank" not in prints[0] and "ap-print-blank" in prints[1]
+    assert "ap-print-blank" not in page.evaluate("document.body.className")
+    # The blank copy is what prints then: check it with print media.
+    page.emulate_media(media="print")
+    assert page.locator(".ap-blank").is_hidden()
+    page.evaluate("document.body.classList.add('ap-print-blank')")
+    assert page.locator(".ap-blank").is_visible()
+    assert page.locator(".ap-blank tbody tr").count() == 10  # print_rows
+    assert page.locator("[data-ap-worksheet]").is_hidden()
+    assert_clean(page, context)
+
+
+def bar(page, field: str) -> tuple[float, str]:
+    svg = "[data-ap-worksheet] svg.ap-bars-chart"
+    width = float(page.locator(f'{svg} rect.ap-bar[data-field="{field}"]').get_attribute("width"))
+    return width, page.locator(f'{svg} text.ap-bar-value[data-field="{field}"]').text_content()
+
+
+def test_fork_form_worksheet(page, context, pulse_url):
+    open_worksheet(page, pulse_url)
+    root = page.locator("[data-ap-worksheet]")
+    assert root.get_attribute("data-layout") == "form"
+    assert root.locator("tbody").count() == 0 and root.locator("[data-ap-add-row]").count() == 0
+    assert page.get_by_role("textbox", name="Alliance name").get_attribute("type") == "text"
+    lead = page.get_by_role("combobox", name="Lead partner type")
+    assert "Local government" in lead.locator("option").all_inner_texts()
+    trust = page.get_by_role("group", name="Trust")
+    assert trust.locator("input[type=radio]").evaluate_all("els => els.map(e => e.value)") == ["1", "2", "3", "4", "5"]
+    clarity = page.get_by_role("group", name="Clarity of roles")
+    assert clarity.locator("input[type=radio]").evaluate_all("els => els.map(e => e.value)") == [str(v) for v in range(11)]
+    assert clarity.locator(".ap-scale-label").all_inner_texts() == ["None", "Complete"]
+    assert page.get_by_role("spinbutton", name="Meetings this quarter").get_attribute("type") == "number"
+    assert page.get_by_label("Next review").get_attribute("type") == "date"
+    assert page.get_by_role("combobox", name="Charter signed").locator("option").all_inner_texts() == ["", "Yes", "No"]
+    areas = page.get_by_role("group", name="Areas covered")
+    assert areas.get_by_role("checkbox").count() == 3
+    assert page.get_by_role("textbox", name="Notes").evaluate("e => e.tagName") == "TEXTAREA"
+
+    score = root.locator("output[data-ap-score]")
+    assert score.inner_text() == "" and bar(page, "trust") == (0.0, "") and bar(page, "clarity") == (0.0, "")
+    plot = float(page.locator("[data-ap-worksheet] svg.ap-bars-chart").get_attribute("data-plot"))
+    click_scale(page.locator("[data-ap-worksheet]"), "trust", 4)
+    assert bar(page, "trust") == (pytest.approx(plot * 3 / 4, abs=0.06), "4")
+    assert score.inner_text() == "4.0"
+    click_scale(page.locator("[data-ap-worksheet]"), "clarity", 7)
+    assert bar(page, "clarity") == (pytest.approx(plot * 7 / 10, abs=0.06), "7")
+    assert score.inner_text() == "5.5"
+    assert "Trust: 4 of 5" in page.locator("[data-ap-worksheet] svg.ap-bars-chart desc").text_content()
+
+    page.get_by_role("textbox", name="Alliance name").fill("River pact")
+    page.get_by_role("spinbutton", name="Meetings this quarter").fill("3")
+    page.get_by_label("Next review").fill("2026-09-30")
+    page.get_by_role("combobox", name="Charter signed").select_option("yes")
+    lead.select_option("local-government")
+    areas.get_by_label("Water").check()
+    areas.get_by_label("Transport").check()
+    page.get_by_role("textbox", name="Notes").fill("Met twice")
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert score.inner_text() == "5.5" and bar(page, "clarity")[1] == "7"
+    assert areas.get_by_label("Water").is_checked() and not areas.get_by_label("Housing").is_checked()
+    assert page.get_by_label("Next review").input_value() == "2026-09-30"
+
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="csv"]')
+    assert info.value.suggested_filename == "fork-quick-health.csv"
+    table = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"), newline="")))
+    assert table == [
+        ["Alliance name", "Lead partner type", "Trust", "Clarity of roles", "Meetings this quarter", "Next review",
+         "Charter signed", "Areas covered", "Notes", "Pulse"],
+        ["River pact", "Local government", "4", "7", "3", "2026-09-30", "Yes", "Water; Transport", "Met twice", "5.5"],
+    ]
+    assert_clean(page, context)
