@@ -118,6 +118,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if any("iframe-worker" in url and "://" in url for url in config.extra.get("polyfills", [])):
             raise PluginError("alliance: list the `alliance` plugin before `offline` in mkdocs.yml, so the offline build uses the bundled iframe-worker shim instead of loading it from a CDN")
         self.renderer = self._make_renderer(config)
+        self.heads: dict[str, str] = {}
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
@@ -128,6 +129,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
                 log.info(f"{page.src_uri} is written by hand; the generated page is not used")
                 continue
             file = File.generated(config, page.src_uri, content=page.content)
+            if page.head:
+                self.heads[page.src_uri] = page.head
             if page.edit_path:
                 file.edit_uri = posixpath.relpath((root / page.edit_path).as_posix(), docs.as_posix())
             files.append(file)
@@ -147,6 +150,14 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if page.file.generated_by is not None or self.project is None:
             return markdown
         return link_guide_page(markdown, page.file.src_uri, self.project)
+
+    # Structured data (schema.org JSON-LD) belongs in <head>, which the page
+    # Markdown cannot reach; it is added to the finished HTML.
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        head = getattr(self, "heads", {}).get(page.file.src_uri)
+        if head:
+            output = output.replace("</head>", head + "\n</head>", 1)
+        return output
 
     # Material reads search/search_index.js instead of the JSON when a page
     # is opened from file:// (its offline plugin writes it only in offline

@@ -45,6 +45,8 @@ class GeneratedPage:
     id: str = ""
     edit_path: str | None = None
     scripts: tuple[str, ...] = ()
+    #: Extra markup for the page's <head> (JSON-LD), added by the adapter.
+    head: str = ""
 
 
 @dataclass
@@ -271,12 +273,13 @@ class SiteRenderer:
             [(m.indicator or m.description, m.baseline, m.result, m.unit or "") for m in metrics],
             self._("Outcome metrics: baseline and result"), (self._("Baseline"), self._("Result")),
         ) if metrics else Markup("")
-        return self.page(
+        page = self.page(
             "casestudy.md.j2", page_src("case", case.id), case.title, "case", case, description=case.summary,
             tags=case.tags or (), case=case, sector_counts=sector_counts, sector_chart=charts.sector_chart(sector_counts, self._("Partners by sector")),
             metric_chart=metric_chart, related=[self.p.cases[c] for c in self.g.related_cases.get(case.id, [])],
-            jsonld=Markup(self.case_jsonld(case)),
         )
+        page.head = f'<script type="application/ld+json">{self.case_jsonld(case)}</script>'
+        return page
 
     def worksheet_page(self, ws: Worksheet) -> GeneratedPage:
         chart = Markup("")
