@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, run_alliance, run_mkdocs
 
 
@@ -66,14 +68,15 @@ def test_new_other_kinds_write_into_the_right_folder(project_copy: Path):
         assert f"{folder}/my-{kind}.yml" in out and "placeholder" in out
 
 
-def test_generate_builds_with_plain_mkdocs_to_the_same_pages(project_copy: Path, tmp_path: Path):
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_generate_builds_with_plain_engines_to_the_same_pages(engine: str, project_copy: Path, tmp_path: Path):
     run_mkdocs(project_copy)
     plugin_pages = {p.relative_to(project_copy / "site").as_posix() for p in (project_copy / "site").rglob("index.html")}
     out = tmp_path / "generated"
     proc = run_alliance("generate", str(project_copy), "--out", str(out), "--config")
     assert proc.returncode == 0, proc.stdout
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=out, capture_output=True, text=True,
-                           env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+    command = [sys.executable, "-m", "mkdocs", "build", "-q"] if engine == "mkdocs" else [str(Path(sys.executable).parent / "properdocs"), "build", "-q", "-f", "mkdocs.yml"]
+    build = subprocess.run(command, cwd=out, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
     assert build.returncode == 0, build.stderr
     plain_pages = {p.relative_to(out / "site").as_posix() for p in (out / "site").rglob("index.html")}
     assert plain_pages == plugin_pages

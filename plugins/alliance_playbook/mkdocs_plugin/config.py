@@ -16,12 +16,12 @@ class AllianceConfig(Config):
         opt.Choice(("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data")),
         default=["playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data"],
     )
-    #: Language of generated labels (en, es, fr); default: theme.language.
+    #: Language of generated labels (en, es); default: theme.language.
     language = opt.Optional(opt.Type(str))
     #: Folder with template overrides (a file there replaces the built-in one).
     templates_dir = opt.Type(str, default="overrides/alliance")
     #: List detail pages (cases, lessons) in the sidebar up to this many; more
     #: are reached through their index page, which keeps big builds fast.
     nav_limit = opt.Type(int, default=30)
-    #: Organization that publishes the guide (cover of the PDF, footer).
+    #: Organization that publishes the guide (cover and author of the PDF).
     organization = opt.Type(str, default="")
