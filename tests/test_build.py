@@ -113,3 +113,26 @@ def test_check_passes_with_a_forks_own_content(fork_project: Path):
     proc = run_alliance("check", str(fork_project))
     assert proc.returncode == 0, proc.stdout
     assert "0 errors" in proc.stdout
+
+
+def test_detail_pages_leave_the_sidebar_past_nav_limit(project_copy: Path):
+    from conftest import run_mkdocs
+
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - alliance:\n", "  - alliance:\n      nav_limit: 2\n"), encoding="utf-8")
+    run_mkdocs(project_copy, "--strict")  # no "not in nav" warnings either
+    site = project_copy / "site"
+    home = soup(site, "")
+    nav_links = {a.get("href") for a in home.select("nav.md-nav--primary a")}
+    assert "casestudies/" in nav_links and "lessons/" in nav_links
+    assert not any(h and h.startswith("casestudies/") and h != "casestudies/" for h in nav_links)
+    assert (site / "casestudies/conflict-to-collaboration/index.html").is_file()
+    index = soup(site, "casestudies")
+    assert len(index.select("li.ap-case-card")) == 3
+
+
+def test_tags_link_to_the_tags_page(seed_site: Path):
+    page = soup(seed_site, "casestudies/conflict-to-collaboration")
+    tags = page.select("a.md-tag")
+    assert tags and all(a["href"].startswith("../../tags/#tag:") for a in tags)
+    assert (seed_site / "tags/index.html").is_file()

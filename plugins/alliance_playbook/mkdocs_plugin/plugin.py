@@ -16,7 +16,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..errors import ContentError
@@ -44,6 +44,7 @@ def _truthy(value: str | None) -> bool:
 class AlliancePlugin(BasePlugin[AllianceConfig]):
     project: Project | None = None
     renderer: SiteRenderer | None = None
+    in_nav: set[str] = set()
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
@@ -108,6 +109,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         for entry in generated_nav(self.project, self.config.sections, self.translator, self.config.nav_limit):
             if not nav_mentions(entry) & mentioned:
                 nav.append(entry)
+        self.in_nav = nav_mentions(nav)
         return nav
 
     # on_files: the generated pages join the docs as virtual files (nothing is
@@ -128,7 +130,10 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is written by hand; the generated page is not used")
                 continue
-            file = File.generated(config, page.src_uri, content=page.content)
+            # Detail pages left out of a big sidebar are reached from their
+            # index page: say so, or MkDocs warns about each one.
+            inclusion = InclusionLevel.UNDEFINED if page.src_uri in self.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
             if page.head:
                 self.heads[page.src_uri] = page.head
             if page.edit_path:
