@@ -103,7 +103,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import json_schemas, render_schema, write_schemas
+    from .schema import json_schemas, write_schemas
 
     if args.write:
         for path in write_schemas():

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, ProblemList, did_you_mean
-from .loader import LoadedFile, SourceMap, load_yaml_file
+from .loader import LoadedFile, load_yaml_file
 from .model import CaseStudy, Lesson, Phase, Step, Worksheet
 from .model.base import Entity
 from .model.types import ID_MAX, ID_RE, date_key, slugify

@@ -1,9 +1,11 @@
 /* Alliance Playbook checklists: progress saved in this browser only, never sent.
  *
- * Storage keys are "alliance:<site>:<step>:<item>" = "1". The site key is in
- * the key because Chromium gives every file:// page one shared origin: two
- * guides opened from disk would otherwise share ticks. Items are keyed by id,
- * so rewording an item that has an explicit id keeps its tick.
+ * Storage keys are "alliance:<site>:checklist:<step>:<item>" = "1". The site
+ * key is in the key because Chromium gives every file:// page one shared
+ * origin: two guides opened from disk would otherwise share ticks. The
+ * "checklist" part keeps a reset away from worksheet data of the same site.
+ * Items are keyed by id, so rewording an item that has an explicit id keeps
+ * its tick.
  *
  * Markup contract (templates/_macros.md.j2 and the page templates):
  *   [data-ap-site]                 page root: site key and translated texts (data-ap-t-*)
@@ -18,7 +20,7 @@
   "use strict";
   var root = document.querySelector("[data-ap-site]");
   if (!root) return;
-  var prefix = "alliance:" + root.getAttribute("data-ap-site") + ":";
+  var prefix = "alliance:" + root.getAttribute("data-ap-site") + ":checklist:";
   var memory = {}; // used when localStorage is unavailable (privacy settings)
 
   function store() {

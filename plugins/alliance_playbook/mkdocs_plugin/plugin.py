@@ -25,7 +25,6 @@ from ..project import FileCache, Project, load_project
 from ..render.guide import link_guide_page
 from ..render.navigation import generated_nav, nav_mentions
 from ..render.pages import ASSET_DIR, RenderOptions, SiteRenderer
-from ..render.urls import page_src
 from .config import AllianceConfig
 
 log = get_plugin_logger(__name__)

@@ -11,17 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import jinja2
 from markupsafe import Markup
 
 from ..graph import LinkGraph, build_graph
 from ..i18n import Translator
-from ..model import CaseStudy, Lesson, Phase, Step, Worksheet
+from ..model import CaseStudy, Lesson, Step, Worksheet
 from ..model.enums import BUILTIN_ENUMS, LESSON_KIND_LABELS, SECTOR_LABELS, SECTOR_OF_PARTNER_TYPE
 from ..model.types import country_codes, slugify
 from ..project import Project
