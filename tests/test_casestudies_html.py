@@ -67,6 +67,12 @@ def text(el: Tag | None) -> str:
     return squash(el.get_text(" "))
 
 
+def cell_text(td: Tag) -> str:
+    """A table cell's own text, without the muted second line (a metric's description)."""
+    own = [str(s) for s in td.find_all(string=True) if not s.find_parent(class_="ap-muted")]
+    return squash(" ".join(own))
+
+
 def squash(value: str) -> str:
     """Whitespace-normalised text, with spaces before punctuation dropped (get_text(" ") adds them)."""
     return re.sub(r"\s+([,.;:!?)])", r"\1", " ".join(str(value).split()))
@@ -180,7 +186,9 @@ def test_every_published_case_has_a_page_showing_every_field(fork_site: Path, ca
             mrows = article.select("table.ap-metrics tbody tr")
             assert len(mrows) == len(metrics), cid
             for row, o in zip(mrows, metrics):
-                cells = [text(td) if td.get_text().strip() else "" for td in row.find_all("td")]
+                cells = [cell_text(td) if td.get_text().strip() else "" for td in row.find_all("td")]
+                if o.get("indicator") and o["indicator"] != o["description"]:
+                    assert text(row.td.select_one(".ap-muted")) == squash(o["description"]), cid
                 change = o["result"] - o["baseline"] if o.get("baseline") is not None else None
                 relative = f"{signed(round(change / abs(o['baseline']) * 100, 1))}%" if o.get("baseline") else ""
                 assert cells == [
@@ -266,7 +274,7 @@ def test_formats_of_the_fork_cases(fork_site: Path):
     assert f["Policy areas"] == "Water and sanitation, Governance"
     assert f["Partners"] == "2 partners from 2 sectors"
     assert f["Last reviewed"] == "2026-10-01"
-    row = [text(td) for td in lyon.select("table.ap-metrics tbody tr")[0].find_all("td")]
+    row = [cell_text(td) for td in lyon.select("table.ap-metrics tbody tr")[0].find_all("td")]
     assert row[:5] == ["Eau perdue", "24.5", "17.25", "-7.25", "-29.6%"]
     assert "Japan" in facts(page(fork_site, "casestudies/kyoto-machizukuri/"))["Place"]
     kenya = facts(page(fork_site, "casestudies/twelve-partner-coalition/"))

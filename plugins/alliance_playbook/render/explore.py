@@ -8,7 +8,7 @@ hundreds of cases instead of turning into a hairball.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from html import escape
 from typing import Callable
 
@@ -94,7 +94,7 @@ def explore_svg(project: Project, graph: LinkGraph, link: Callable[..., str], _:
     desc = _("Map of the playbook: {p} phases, {s} steps, {l} lessons and {c} case studies, with the links between them.",
              p=len(project.phases), s=len(project.steps), l=len(project.lessons), c=len(project.cases))
     return Markup(
-        f'<svg class="ap-chart ap-explore" viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}" role="img" '
+        f'<svg class="ap-chart ap-explore" viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}" role="group" '
         f'aria-labelledby="ap-explore-title" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">'
         f'<title id="ap-explore-title">{escape(desc)}</title>' + "".join(parts) + "</svg>"
     )
