@@ -63,16 +63,20 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-@pytest.fixture(scope="session")
-def fork_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed plus a fork's own cases, lesson, step and worksheet."""
-    project = copy_project(tmp_path_factory.mktemp("fork") / "project")
+def add_fork_files(project: Path) -> Path:
+    """Add a fork's own cases, lesson, step and worksheet (tests/fixtures/fork)."""
     fork = FIXTURES / "fork"
     for src in fork.rglob("*.yml"):
         target = project / src.relative_to(fork)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(src, target)
     return project
+
+
+@pytest.fixture(scope="session")
+def fork_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed plus a fork's own cases, lesson, step and worksheet."""
+    return add_fork_files(copy_project(tmp_path_factory.mktemp("fork") / "project"))
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +101,13 @@ def serve(directory: Path):
 @pytest.fixture(scope="session")
 def seed_http(seed_site: Path):
     base, server = serve(seed_site)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def fork_http(fork_site: Path):
+    base, server = serve(fork_site)
     yield base
     server.shutdown()
 

@@ -12,19 +12,12 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from conftest import serve
+from conftest import 
 
 @pytest.fixture(scope="module")
 def published(fork_project: Path) -> dict[str, dict]:
     every = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((fork_project / "casestudies").glob("*.yml"))}
     return {k: v for k, v in every.items() if v.get("status", "published") == "published"}
-
-
-@pytest.fixture(scope="module")
-def fork_http(fork_site: Path):
-    base, server = serve(fork_site)
-    yield base
-    server.shutdown()
 
 
 @pytest.fixture(params=["file", "http"])

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import serve
+from conftest import 
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +39,6 @@ def partner_url(request, seed_site: Path) -> str:
     if request.param == "file":
         return (seed_site / PARTNER).as_uri()
     return request.getfixturevalue("seed_http") + PARTNER
-
-
-@pytest.fixture(scope="module")
-def fork_http(fork_site: Path):
-    base, server = serve(fork_site)
-    yield base
-    server.shutdown()
 
 
 @pytest.fixture(params=["file", "http"])
