@@ -12,7 +12,6 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from conftest import 
 
 @pytest.fixture(scope="module")
 def published(fork_project: Path) -> dict[str, dict]:

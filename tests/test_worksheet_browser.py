@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import 
 
 pytestmark = pytest.mark.browser
 
