@@ -19,6 +19,9 @@ site: $(STAMP)  ## build the site (and its PDF) into site/
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+pdf: $(STAMP)  ## the site with its PDF (the PDF is on unless ALLIANCE_PDF=0)
+	ALLIANCE_PDF=1 $(BIN)/alliance pdf
+
 offline: $(STAMP)  ## a build for file:// browsing, zipped for handing out
 	ALLIANCE_OFFLINE=true $(BIN)/mkdocs build --clean --site-dir site-offline
 	rm -f alliance-playbook-offline.zip

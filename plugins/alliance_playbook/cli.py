@@ -128,6 +128,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Build the site with the PDF on (the PDF is made from the built pages)."""
+    import os
+    import subprocess
+
+    root = Path(args.path)
+    env = {**os.environ, "ALLIANCE_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=root, env=env)
+    if proc.returncode != 0:
+        return proc.returncode
+    pdfs = sorted((root / "site" / "pdf").glob("*.pdf"))
+    if not pdfs:
+        print("alliance pdf: no PDF was written; is `- alliance-pdf` listed under plugins in mkdocs.yml?", file=sys.stderr)
+        return 1
+    for pdf in pdfs + sorted((root / "site" / "pdf" / "worksheets").glob("*.pdf")):
+        print(f"Wrote {pdf.as_posix()} ({pdf.stat().st_size // 1024} kB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alliance", description="Alliance Playbook: check and build playbook content.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--out", required=True, help="output folder (its docs/ is replaced)")
     gen.add_argument("--config", action="store_true", help="also write a plain mkdocs.yml (no alliance plugin)")
     gen.set_defaults(func=cmd_generate)
+
+    pdf = sub.add_parser("pdf", help="build the site and its PDFs (the whole guide and each worksheet)")
+    pdf.add_argument("path", nargs="?", default=".", help="project folder (default: the current one)")
+    pdf.set_defaults(func=cmd_pdf)
 
     args = parser.parse_args(argv)
     try:

@@ -79,10 +79,10 @@ def check_site(site: Path) -> tuple[list[BrokenLink], int]:
                 continue
             if lowered.startswith(_EXTERNAL) or lowered.startswith(_SKIP_SCHEMES) or not url:
                 continue
-            if ":" in url.split("/")[0]:
-                problems.append(BrokenLink(rel, tag, attr, url, "unknown scheme"))
-                continue
             parts = urlsplit(url)
+            if parts.scheme:
+                problems.append(BrokenLink(rel, tag, attr, url, f"unknown scheme '{parts.scheme}:'"))
+                continue
             path = unquote(parts.path)
             if path.startswith("/") and rel == "404.html":
                 # The 404 page is served at any URL, so MkDocs makes its links

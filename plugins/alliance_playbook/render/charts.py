@@ -120,14 +120,32 @@ def quadrant_chart(
     return _svg(size, size, title, desc, parts, "ap-quadrant-chart", extra)
 
 
+def _wrap(text: str, width: int, max_lines: int = 2) -> list[str]:
+    """Split a label into at most ``max_lines`` lines of about ``width`` characters."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [textwrap.shorten(" ".join(lines[max_lines - 1:]), width, placeholder="…")]
+    return lines
+
+
 def bars_chart(fields: Sequence[tuple[str, str, int, int, float | None]], title: str) -> Markup:
     """One bar per scale field of a form: (field id, label, min, max, value)."""
-    row_h, left, width = 30, 200, 560
-    plot = width - left - 40
+    # The label column grows with the longest label (about 6.5 px a character
+    # at 12 px), up to a limit; longer labels wrap onto two lines.
+    longest = max((len(label) for _, label, *_ in fields), default=10)
+    per_line = 46
+    left = int(min(per_line, max(12, longest)) * 6.5) + 16
+    row_h, plot = 34, 340
+    width = left + plot + 40
     parts = []
     for i, (fid, label, lo, hi, value) in enumerate(fields):
         y = 8 + i * row_h
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
+        lines = _wrap(label, per_line)
+        first_y = y + 15 - (6 if len(lines) > 1 else 0)
+        tspans = "".join(f'<tspan x="{left - 8}" y="{first_y + 12 * n}">{escape(line)}</tspan>' for n, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end">{tspans}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{plot}" height="20" fill="#f1f1f1" stroke="#ccc"/>')
         w = plot * ((value - lo) / ((hi - lo) or 1)) if value is not None else 0
         parts.append(f'<rect class="ap-bar" data-field="{escape(fid)}" data-min="{lo}" data-max="{hi}" x="{left}" y="{y}" width="{max(0.0, w):.1f}" height="20" fill="{RESULT}"/>')

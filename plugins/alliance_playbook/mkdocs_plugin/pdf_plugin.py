@@ -1,0 +1,173 @@
+"""The ``alliance-pdf`` MkDocs plugin: the guide as one PDF, worksheets as sheets.
+
+A thin adapter: it remembers the navigation, adds "Download PDF" links to the
+pages, and after the build hands the built HTML to :mod:`alliance_playbook.pdf`.
+``mkdocs serve`` skips it (a preview should not wait for a book), and so does
+ALLIANCE_PDF=0 (quick builds, the test suite).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Literal
+
+from markupsafe import Markup
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..i18n import Translator
+from ..pdf import NavNode, PdfError, PdfOptions, attach_orphans, nav_from_mkdocs
+from ..pdf.book import build_time
+from ..pdf.build import build_book_and_worksheets
+from ..pdf.nav import page_title
+from ..pdf.worksheets import Worksheet
+
+log = get_plugin_logger(__name__)
+
+#: Placeholder a page may contain; filled with the PDF's size and date after the build.
+INFO_PLACEHOLDER = "<span data-ap-pdf-info></span>"
+_WORKSHEET_SRC = re.compile(r"^worksheets/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_OFF = ("0", "false", "no", "off")
+
+
+class AlliancePdfConfig(Config):
+    #: Write the PDFs (also: ALLIANCE_PDF=0 or 1, which wins over this option).
+    enabled = opt.Type(bool, default=True)
+    #: File name in site/pdf/; default: the site name as a slug (alliance-playbook.pdf).
+    filename = opt.Type(str, default="")
+    #: Author in the PDF metadata; default: site_author, then the organization.
+    author = opt.Type(str, default="")
+    #: Organization on the cover; default: the ``alliance`` plugin's ``organization``.
+    organization = opt.Type(str, default="")
+    #: Version printed on the cover (the build date is always printed).
+    version = opt.Type(str, default="")
+    #: Keywords in the PDF metadata; default: the top-level navigation titles.
+    keywords = opt.ListOfItems(opt.Type(str), default=[])
+    #: Also write one blank PDF per worksheet in site/pdf/worksheets/.
+    worksheets = opt.Type(bool, default=True)
+    #: Keep the print HTML and link counts next to the PDF (also: ALLIANCE_PDF_DEBUG=1).
+    debug = opt.Type(bool, default=False)
+
+
+class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
+    serving = False
+    active = True
+
+    # on_startup knows the command: `serve` rebuilds on every save, and a
+    # preview must not wait for a book, so the PDF is only made by builds.
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    # on_config decides once whether this build makes PDFs, and collects what
+    # the cover and metadata say (some of it from the `alliance` plugin).
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        env = os.environ.get("ALLIANCE_PDF", "").strip().lower()
+        wanted = (env not in _OFF) if env else self.config.enabled
+        self.active = wanted and not self.serving
+        alliance = config.plugins.get("alliance")
+        alliance_config = getattr(alliance, "config", None)
+        organization = self.config.organization or getattr(alliance_config, "organization", "") or ""
+        language = getattr(alliance_config, "language", None) or (config.theme.get("language") if config.theme else None) or "en"
+        logo = (config.theme.get("logo") if config.theme else None) or ""
+        self.options = PdfOptions(
+            site_name=config.site_name,
+            filename=self.config.filename,
+            author=self.config.author or config.site_author or organization,
+            organization=organization,
+            language=language,
+            description=config.site_description or "",
+            keywords=list(self.config.keywords),
+            logo=logo if logo and "://" not in logo else "",
+            site_url=config.site_url or "",
+            version=self.config.version,
+            translate=Translator(language),
+            debug=self.config.debug or os.environ.get("ALLIANCE_PDF_DEBUG", "").strip().lower() not in ("", *_OFF),
+        )
+        self._pages_with_info: list[Path] = []
+        return config
+
+    # on_nav: the book follows the navigation; keep it for after the build,
+    # when every page has its final title.
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        self.files = files
+        return nav
+
+    # on_page_content adds the "Download PDF" link (marked not to print), at
+    # the top of the home page with room for the size and date, at the
+    # bottom of every other page.
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not self.active:
+            return html
+        _ = self.options._
+        href = get_relative_url(f"pdf/{self.options.pdf_name}", page.url)
+        if page.is_homepage:
+            link = (f'<p class="ap-pdf-link ap-noprint"><a href="{Markup.escape(href)}">{Markup.escape(_("Download the whole guide as PDF"))}</a> '
+                    f"{INFO_PLACEHOLDER}</p>\n")
+            end = html.find("</h1>")
+            return html[: end + 5] + "\n" + link + html[end + 5:] if end >= 0 else link + html
+        return html + f'\n<p class="ap-pdf-link ap-noprint"><a href="{Markup.escape(href)}">{Markup.escape(_("Download PDF"))}</a></p>\n'
+
+    # on_post_page notes which built files carry the size/date placeholder.
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.active and INFO_PLACEHOLDER in output:
+            self._pages_with_info.append(Path(page.file.abs_dest_path))
+        return output
+
+    # on_post_build: every page is written, so the book is made from the
+    # final HTML. A missing chapter fails the build (PdfError).
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.active:
+            return
+        site_dir = Path(config.site_dir)
+        nav = book_structure(self.nav, self.files)
+        sheets = worksheet_pages(self.files, site_dir) if self.config.worksheets else []
+        try:
+            result = build_book_and_worksheets(site_dir, nav, sheets, self.options, log=log)
+        except PdfError as exc:
+            raise PluginError(f"alliance-pdf: {exc}\nSet ALLIANCE_PDF=0 (or `enabled: false` under alliance-pdf in mkdocs.yml) to build without the PDF.") from None
+        info = self.options._("PDF, {pages} pages, {size}, {date}").format(
+            pages=result.pages, size=_size(result.size), date=build_time().date().isoformat())
+        for path in self._pages_with_info:
+            _fill_info(path, info)
+
+
+def book_structure(nav: Navigation, files: Files) -> list[NavNode]:
+    """The navigation tree, plus built pages it does not list, under their parent."""
+    tree = nav_from_mkdocs(nav.items)
+    others = [NavNode(page_title(f.page) if f.page else f.name, f.url, f.dest_uri) for f in files.documentation_pages()]
+    homeless = attach_orphans(tree, others)
+    if homeless:
+        log.info("PDF: pages outside the navigation with no parent page are left out: " + ", ".join(p.url or "" for p in homeless))
+    return tree
+
+
+def worksheet_pages(files: Files, site_dir: Path) -> list[Worksheet]:
+    """Built worksheet pages (``worksheets/<id>.md``) that have a blank version."""
+    out = []
+    for f in files.documentation_pages():
+        match = _WORKSHEET_SRC.match(f.src_uri)
+        if match and "ap-blank" in (site_dir / f.dest_uri).read_text(encoding="utf-8"):
+            out.append(Worksheet(match.group(1), f.dest_uri, f.url))
+    return out
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} kB"
+
+
+def _fill_info(path: Path, info: str) -> None:
+    html = path.read_text(encoding="utf-8")
+    path.write_text(html.replace(INFO_PLACEHOLDER, f"<span data-ap-pdf-info>({Markup.escape(info)})</span>"), encoding="utf-8")
+
+
+__all__ = ["AlliancePdfPlugin", "book_structure", "worksheet_pages"]

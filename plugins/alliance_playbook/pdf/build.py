@@ -1,0 +1,157 @@
+"""``build_pdf``: the whole guide as one PDF, checked before it is written.
+
+Used by the ``alliance-pdf`` MkDocs plugin after a build, and by anything
+else that has a built site and its navigation (``alliance pdf``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .book import PdfError, PdfOptions, assemble_book, build_time
+from .nav import NavNode
+from .render import render_pdf
+from .worksheets import Worksheet, build_worksheet_pdfs
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class PdfResult:
+    path: Path
+    pages: int
+    size: int
+    seconds: float
+    #: Internal links in the print HTML; each became at least one link in the PDF.
+    internal_links: int
+    #: Links printed as text, images left out (each with its reason).
+    issues: list[str] = field(default_factory=list)
+    #: URLs WeasyPrint wanted to load and was refused.
+    blocked: list[str] = field(default_factory=list)
+
+
+def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter | None = None) -> PdfResult:
+    """Write ``<site_dir>/pdf/<options.pdf_name>`` from the built pages in ``nav_pages`` order.
+
+    Raises :class:`PdfError` when a navigation page is missing from the
+    result, so a book never silently loses a chapter.
+    """
+    log = log or _log
+    site_dir = Path(site_dir)
+    start = time.perf_counter()
+    when = build_time()
+    book = assemble_book(site_dir, nav_pages, options, when)
+    log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s; laying out pages...")
+    target = site_dir / "pdf" / options.pdf_name
+    rendered = render_pdf(book.html, site_dir, target)
+
+    lost = [f"{title!r} (#{prefix})" for prefix, title in book.chapters if prefix not in rendered.anchors]
+    if lost:
+        target.unlink(missing_ok=True)
+        raise PdfError("these navigation pages did not make it into the PDF: " + ", ".join(lost))
+    issues = list(book.issues)
+    dropped = [book.internal_links[i] for i in range(len(book.internal_links)) if rendered.link_areas.get(i, 0) == 0]
+    for anchor in dropped:
+        issues.append(f"the link to #{anchor} is not clickable in the PDF (it was not laid out)")
+    for url in rendered.blocked:
+        log.warning(f"PDF: not loaded (only the site's own files and data: URLs are allowed): {url}")
+    if book.issues:
+        log.info(f"PDF: {len(book.issues)} link(s) or image(s) printed as text:\n  " + "\n  ".join(book.issues))
+    for message in issues[len(book.issues):]:
+        log.warning(f"PDF: {message}")
+
+    seconds = time.perf_counter() - start
+    result = PdfResult(target, rendered.pages, target.stat().st_size, seconds, len(book.internal_links), issues, rendered.blocked)
+    if options.debug:
+        _write_debug(target, book, rendered)
+    log.info(f"PDF: wrote {target.relative_to(site_dir).as_posix()} ({result.pages} pages, {result.size / 1e6:.1f} MB) in {seconds:.1f} s")
+    return result
+
+
+def _write_debug(target: Path, book, rendered) -> None:
+    """The print HTML and the link bookkeeping, for tests and for debugging layouts."""
+    target.with_suffix(".print.html").write_text(book.html, encoding="utf-8")
+    data = {
+        "pages": rendered.pages,
+        "internal_links": len(book.internal_links),
+        "internal_link_targets": book.internal_links,
+        "link_areas": sum(rendered.link_areas.values()),
+        "links_without_area": [i for i in range(len(book.internal_links)) if not rendered.link_areas.get(i)],
+        "stray_link_areas": rendered.stray_areas,
+        "external_links": book.external_links,
+        "chapters": [{"anchor": a, "title": title, "page": rendered.anchor_pages.get(a)} for a, title in book.chapters],
+        "issues": book.issues,
+        "blocked": rendered.blocked,
+    }
+    target.with_suffix(".links.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
+                              log: logging.Logger | logging.LoggerAdapter | None = None) -> PdfResult:
+    """The book, and the blank worksheets alongside it on a second core.
+
+    One tagged PDF cannot be laid out in pieces (its structure tree and page
+    numbers span the whole book), so the book takes one core; the worksheets
+    are independent and take another when the machine has one.
+    """
+    log = log or _log
+    pool, future = _start_worksheets(Path(site_dir), sheets, options)
+    try:
+        result = build_pdf(site_dir, nav_pages, options, log)
+        messages = None
+        if future is not None:
+            try:
+                messages = future.result()
+            except PdfError:
+                raise
+            except Exception as exc:  # a broken worker (or options that cannot be sent to one): do it here
+                log.debug(f"PDF: worksheets in a second process failed ({exc!r}); making them here")
+        if messages is None:
+            messages = _worksheets_job(str(site_dir), sheets, options)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    for level, message in messages:
+        log.log(level, message)
+    return result
+
+
+def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptions) -> tuple[ProcessPoolExecutor | None, Future | None]:
+    if not sheets or (os.cpu_count() or 1) < 2:
+        return None, None
+    # spawn, not fork: the parent may hold GLib/fontconfig state that a forked child must not share.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return pool, pool.submit(_worksheets_job, str(site_dir), sheets, options)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _worksheets_job(site_dir: str, sheets: list[Worksheet], options: PdfOptions) -> list[tuple[int, str]]:
+    """Make the worksheet PDFs; returns the log lines for the parent to show."""
+    collect = _Collect()
+    logger = logging.getLogger(f"{__name__}.worksheets")
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(collect)
+    try:
+        build_worksheet_pdfs(Path(site_dir), sheets, options, log=logger)
+    finally:
+        logger.removeHandler(collect)
+    return collect.records
+
+
+__all__ = ["PdfError", "PdfOptions", "PdfResult", "build_book_and_worksheets", "build_pdf"]

@@ -1,0 +1,38 @@
+"""The only way WeasyPrint may load anything: files of the built site, data: URLs.
+
+The PDF is made on a build machine and read offline; a stray remote image or a
+``file:`` path outside the site would either leak a request or bake a private
+file into a public document. Everything else is refused and remembered, so the
+build can report it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import URLFetcher
+
+
+class SiteFetcher(URLFetcher):
+    """Allow ``file:`` URLs inside ``site_dir`` and ``data:`` URLs; block the rest."""
+
+    def __init__(self, site_dir: Path, **kwargs):
+        super().__init__(timeout=5, allow_redirects=False, **kwargs)
+        self.site_dir = Path(site_dir).resolve()
+        self.blocked: list[str] = []
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return path == self.site_dir or self.site_dir in path.parents
+
+    def fetch(self, url, headers=None):
+        if not self.allows(url):
+            self.blocked.append(url)
+            raise ValueError(f"alliance-pdf: not loaded (only files of the site and data: URLs are allowed): {url}")
+        return super().fetch(url, headers)

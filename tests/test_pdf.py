@@ -1,0 +1,573 @@
+"""The whole guide as a PDF book, and each worksheet as a blank printable sheet.
+
+Two real builds with the PDF on (the seed, and the seed plus a fork's
+French/Japanese/hostile cases) run side by side once for this module; the
+PDFs are then read back with pypdf and poppler, and checked against the
+site's own navigation, the YAML content and the print HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from alliance_playbook.pdf import NavNode, PdfError, PdfOptions, attach_orphans, nav_from_mkdocs
+from alliance_playbook.pdf.book import assemble_book
+from alliance_playbook.pdf.fetcher import SiteFetcher
+from alliance_playbook.pdf.links import LinkMap
+from alliance_playbook.pdf.page import printable_article
+from alliance_playbook.pdf.tree import parse_fragment, serialize
+from alliance_playbook.pdf.worksheets import Worksheet, worksheet_html
+from conftest import ROOT, add_fork_files, copy_project, run_mkdocs
+
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+PDF_ENV = {"ALLIANCE_PDF": "1", "ALLIANCE_PDF_DEBUG": "1", "SOURCE_DATE_EPOCH": EPOCH}
+BOOK = "pdf/alliance-playbook.pdf"
+
+
+# --------------------------------------------------------------------------
+# Builds (module scope: two real builds, in parallel)
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    seed = copy_project(tmp_path_factory.mktemp("pdf-seed") / "project")
+    fork = add_fork_files(copy_project(tmp_path_factory.mktemp("pdf-fork") / "project"))
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda p: run_mkdocs(p, env=PDF_ENV), (seed, fork)))
+    return {"seed": seed, "fork": fork}
+
+
+@pytest.fixture(scope="module", params=["seed", "fork"])
+def built(request, projects) -> SimpleNamespace:
+    project = projects[request.param]
+    site = project / "site"
+    return SimpleNamespace(
+        name=request.param, project=project, site=site, pdf=site / BOOK, reader=PdfReader(site / BOOK),
+        debug=json.loads((site / "pdf/alliance-playbook.links.json").read_text(encoding="utf-8")),
+        print_html=BeautifulSoup((site / "pdf/alliance-playbook.print.html").read_text(encoding="utf-8"), "html.parser"),
+    )
+
+
+def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-f", str(first)] if first else []) + (["-l", str(last)] if last else [])
+    return subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: line breaks fall anywhere, CJK has no spaces."""
+    return re.sub(r"\s+", "", text)
+
+
+def in_text(needle: str, text: str) -> bool:
+    """``needle`` in extracted ``text``, also where a table cell hyphenated a word."""
+    return squeeze(needle) in squeeze(text) or squeeze(needle) in squeeze(re.sub(r"(?<=\w)[-\u2010\u00ad]\s*\n\s*(?=\w)", "", text))
+
+
+def yaml_titles(project: Path, pattern: str) -> dict[str, str]:
+    out = {}
+    for path in sorted(project.glob(pattern)):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data.get("status") != "draft":
+            out[path.stem] = data["title"]
+    return out
+
+
+def outline_tree(reader: PdfReader, items=None) -> list:
+    """[(title, page index, children)] from the PDF bookmarks."""
+    items = reader.outline if items is None else items
+    out: list = []
+    for item in items:
+        if isinstance(item, list):
+            out[-1][2].extend(outline_tree(reader, item))
+        else:
+            out.append((item.title, reader.get_destination_page_number(item), []))
+    return out
+
+
+def sidebar_tree(site: Path) -> list:
+    """[(title, children)] of Material's navigation, as any page shows it."""
+    soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    def items(ul) -> list:
+        out = []
+        for li in ul.find_all("li", recursive=False):
+            link = li.select_one(".md-nav__link")
+            sub = li.select_one(":scope > nav.md-nav:not(.md-nav--secondary) > ul")  # not the page's own toc
+            out.append((link.get_text(" ", strip=True), items(sub) if sub else []))
+        return out
+
+    return items(soup.select_one("nav.md-nav--primary > ul.md-nav__list"))
+
+
+def _strip_pages(tree: list) -> list:
+    return [(title, _strip_pages(children)) for title, _page, children in tree]
+
+
+def _flatten(tree: list) -> list:
+    out = []
+    for node in tree:
+        out.append(node)
+        out.extend(_flatten(node[-1]))
+    return out
+
+
+def _resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def fonts_of(resources, seen=None) -> list:
+    """Every font dictionary reachable from a resources dictionary (XObjects included)."""
+    seen = set() if seen is None else seen
+    resources = _resolve(resources) or {}
+    out = []
+    for font in (_resolve(resources.get("/Font")) or {}).values():
+        font = _resolve(font)
+        if id(font) not in seen:
+            seen.add(id(font))
+            out.append(font)
+    for xobject in (_resolve(resources.get("/XObject")) or {}).values():
+        xobject = _resolve(xobject)
+        if "/Resources" in xobject:
+            out.extend(fonts_of(xobject["/Resources"], seen))
+    return out
+
+
+def font_file(font) -> bool:
+    descriptors = [_resolve(font.get("/FontDescriptor"))]
+    for descendant in _resolve(font.get("/DescendantFonts")) or []:
+        descriptors.append(_resolve(_resolve(descendant).get("/FontDescriptor")))
+    return any(d is not None and any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors)
+
+
+def link_annotations(reader: PdfReader) -> tuple[list[str], list[str]]:
+    """(internal destination names, external URIs) of every link annotation."""
+    internal, uris = [], []
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = _resolve(annot)
+            if annot.get("/Subtype") != "/Link":
+                continue
+            action = _resolve(annot.get("/A")) or {}
+            if "/Dest" in annot:
+                internal.append(str(annot["/Dest"]))
+            elif action.get("/S") == "/GoTo":
+                internal.append(str(action["/D"]))
+            elif action.get("/S") == "/URI":
+                uris.append(str(action["/URI"]))
+    return internal, uris
+
+
+# --------------------------------------------------------------------------
+# The book
+
+
+def test_book_is_written_and_linked_from_every_page(built):
+    assert built.pdf.stat().st_size > 50_000
+    pages = list(built.site.rglob("index.html"))
+    assert len(pages) > 30
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if soup.select_one("article.md-content__inner") is None:
+            continue
+        links = soup.select("article a[href$='alliance-playbook.pdf']")
+        assert links, f"{page} has no Download PDF link"
+        assert (page.parent / links[0]["href"]).resolve() == built.pdf.resolve()
+    home = BeautifulSoup((built.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    info = home.select_one("[data-ap-pdf-info]").get_text()
+    assert f"{len(built.reader.pages)} pages" in info and "2026-01-01" in info and ("kB" in info or "MB" in info)
+
+
+def test_outline_follows_the_navigation(built):
+    outline = outline_tree(built.reader)
+    assert outline[0][0] == "Contents"
+    assert _strip_pages(outline[1:]) == sidebar_tree(built.site)
+    pages = [page for _title, page, _children in _flatten(outline)]
+    assert pages == sorted(pages), "bookmarks out of reading order"
+
+
+def test_every_navigation_page_starts_on_its_own_page_under_its_title(built):
+    for title, page, _children in _flatten(outline_tree(built.reader))[1:]:
+        text = squeeze(pdftotext(built.pdf, page + 1, page + 1))
+        assert squeeze(title) in text, f"{title!r} not on page {page + 1}"
+
+
+def test_every_case_step_and_worksheet_title_is_in_the_text(built):
+    text = squeeze(pdftotext(built.pdf))
+    titles = {
+        **yaml_titles(built.project, "casestudies/*.yml"),
+        **yaml_titles(built.project, "content/playbook/steps/*.yml"),
+        **yaml_titles(built.project, "content/worksheets/*.yml"),
+    }
+    assert len(titles) >= 15
+    missing = [t for t in titles.values() if squeeze(t) not in text]
+    assert not missing
+
+
+def test_internal_links_all_become_pdf_links(built):
+    html_links = [a["href"][1:] for a in built.print_html.select("a[href^='#']") if not a.find_parent("svg")]
+    assert len(html_links) == built.debug["internal_links"] > 100
+    assert built.debug["links_without_area"] == [] and built.debug["stray_link_areas"] == 0
+    internal, _uris = link_annotations(built.reader)
+    # A link broken over two lines is two clickable areas of the same link.
+    assert len(internal) == built.debug["link_areas"] >= len(html_links)
+    assert set(internal) == set(html_links)
+    named = set(built.reader.named_destinations)
+    assert set(internal) <= named, sorted(set(internal) - named)[:5]
+
+
+def test_no_link_points_at_the_build_machine(built):
+    _internal, uris = link_annotations(built.reader)
+    bad = [u for u in uris if re.match(r"(?i)(file:|https?://(localhost|127\.|0\.0\.0\.0|\[::1\]))", u)]
+    assert not bad
+    for el in built.print_html.select("[href], [src]"):
+        value = el.get("href") or el.get("src")
+        assert not re.match(r"(?i)(file:|https?://(localhost|127\.))", value), value
+    assert built.debug["blocked"] == []
+
+
+def test_fonts_are_embedded(built):
+    fonts = [f for page in built.reader.pages for f in fonts_of(page.get("/Resources"))]
+    assert fonts
+    assert all(font_file(f) for f in fonts), [str(f.get("/BaseFont")) for f in fonts if not font_file(f)]
+
+
+def test_contents_page_numbers_point_at_their_chapters(built):
+    outline = _flatten(outline_tree(built.reader))
+    first_chapter = outline[1][1]
+    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", pdftotext(built.pdf, 2, first_chapter), re.M)
+    by_title: dict[str, set[int]] = {}
+    for title, page, _c in outline:
+        by_title.setdefault(title, set()).add(page + 1)
+    assert len(entries) >= len(outline) - 5  # a few long titles wrap over two lines
+    checked = 0
+    for title, number in entries:
+        title = title.strip()
+        if title in by_title:
+            assert int(number) in by_title[title], title
+            checked += 1
+    assert checked >= 30
+
+
+def test_metadata_language_and_tags(built):
+    meta = built.reader.metadata
+    assert meta.title == "Alliance Playbook"
+    assert meta.author == "Alliance Playbook contributors"
+    assert "governance alliances" in meta.subject
+    assert "Playbook" in meta["/Keywords"]
+    assert meta["/CreationDate"].startswith("D:20260101000000")
+    root = built.reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "/ID" not in built.reader.trailer  # no random file identifier
+
+
+def test_print_html_is_lean_and_on_paper(built):
+    doc = built.print_html
+    assert not doc.select("script, input, select, textarea, button, form, link[rel=stylesheet]")
+    assert not doc.select(".headerlink, .md-content__button, .ap-pdf-link")
+    boxes = doc.select(".ap-checklist-item .ap-box")
+    assert len(boxes) >= 30 and not doc.select(".ap-checklist-item .ap-box--checked")
+    assert not doc.select(".ap-worksheet") and len(doc.select(".ap-print-blank")) >= 3
+    assert all(d.has_attr("open") for d in doc.select("details"))
+    ids = [el["id"] for el in doc.select("[id]")]
+    assert len(ids) == len(set(ids))
+
+
+def test_cover_and_pages_look_designed(built, tmp_path):
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "24", "-png", "-f", "1", "-l", "3", str(built.pdf), str(tmp_path / "p")], check=True)
+    cover, toc = (Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("p-*.png"))[:2])
+    r, g, b = cover.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))  # the average colour
+    assert g > r + 40 and b > r + 30, "the cover should be the brand colour"
+    light = toc.convert("L").point(lambda v: 255 if v > 200 else 0).histogram()[255] / (toc.width * toc.height)
+    assert light > 0.8, "a contents page is mostly paper"
+
+
+def test_running_head_and_page_numbers(built):
+    outline = _flatten(outline_tree(built.reader))
+    spans = [(title, page, nxt[1]) for (title, page, _c), nxt in zip(outline[1:], outline[2:]) if nxt[1] - page >= 2 and _c == []]
+    assert spans, "no chapter runs over two pages"
+    for title, page, _next in spans[:8]:
+        # The chapter's second page: no title of its own, the running head names it.
+        lines = [line.strip() for line in pdftotext(built.pdf, page + 2, page + 2).splitlines() if line.strip()]
+        assert squeeze(title) in squeeze(" ".join(lines[:3])), (title, lines[:3])
+        assert lines[-1] == str(page + 2), "page number in the footer"
+
+
+def stranded_headings(pdf: Path) -> list[int]:
+    """Pages whose last line of body text is set in heading size (13pt or more)."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    found = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+        body = [(top, bottom) for top, bottom in lines if top > 62 and bottom < height - 57]  # inside the page margins
+        if number > 1 and body and max(body)[1] - max(body)[0] > 13:
+            found.append(number)
+    return found
+
+
+def test_no_heading_is_stranded_at_a_page_bottom(built):
+    assert stranded_headings(built.pdf) == []
+
+
+def test_the_stranded_heading_check_catches_one(tmp_path):
+    from alliance_playbook.pdf.render import render_pdf
+
+    words = "alliance partners share the work and the credit in equal measure ".split()
+    body = "<h1>Long</h1>" + "".join(f"<p>{' '.join(words * (3 + (i * 7) % 11))}</p><h2>Heading {i}</h2>" for i in range(40))
+    site = _site(tmp_path, {"index.html": body + "<p>end</p>"})
+    html = assemble_book(site, [NavNode("Long", "", "index.html")], PdfOptions(site_name="S")).html
+    render_pdf(html, site, tmp_path / "kept.pdf")
+    render_pdf(html.replace("</style>", "h2 { break-after: auto !important; }</style>"), site, tmp_path / "loose.pdf")
+    assert stranded_headings(tmp_path / "kept.pdf") == []
+    assert stranded_headings(tmp_path / "loose.pdf")
+
+
+def test_fork_prints_french_and_japanese_with_real_glyphs(projects):
+    pdf = projects["fork"] / "site" / BOOK
+    reader = PdfReader(pdf)
+    text = squeeze(pdftotext(pdf))
+    cases = yaml_titles(projects["fork"], "casestudies/*.yml")
+    for case in ("alliance-eau-de-lyon", "kyoto-machizukuri"):
+        assert squeeze(cases[case]) in text
+    page = next(p for t, p, _c in _flatten(outline_tree(reader)) if t == cases["kyoto-machizukuri"])
+    names = [str(f.get("/BaseFont")) for f in fonts_of(reader.pages[page].get("/Resources"))]
+    assert any("CJK" in n for n in names), names
+    assert "�" not in pdftotext(pdf, page + 1, page + 1)
+    hostile = cases["hostile-case"]
+    assert squeeze(hostile) in text  # printed as text, never as markup
+
+
+# --------------------------------------------------------------------------
+# Worksheets
+
+
+def test_each_worksheet_has_a_blank_pdf(built):
+    sheets = sorted(built.project.glob("content/worksheets/*.yml"))
+    assert len(sheets) >= 3
+    for path in sheets:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        pdf = built.site / "pdf" / "worksheets" / f"{path.stem}.pdf"
+        reader = PdfReader(pdf)
+        assert 1 <= len(reader.pages) <= 2, (path.stem, len(reader.pages))
+        text = pdftotext(pdf)
+        assert in_text(data["title"], text)
+        for field in data["fields"]:
+            assert in_text(field["label"], text), (path.stem, field["label"])
+        box = reader.pages[0].mediabox
+        columns = 1 + len(data["fields"]) + (1 if data.get("score") else 0)  # "#", the fields, the score
+        wide = data.get("layout", "table") == "table" and columns > 5
+        assert (box.width > box.height) == wide, path.stem
+        assert reader.metadata.title == data["title"]
+        if data.get("layout", "table") == "table":
+            rows = data.get("print_rows", 8)
+            assert str(rows) in pdftotext(pdf).split()
+
+
+def test_worksheet_pdf_is_reproducible(projects, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = projects["seed"] / "site"
+    sheet = Worksheet("partner-identification", "worksheets/partner-identification/index.html", "worksheets/partner-identification/")
+    options = PdfOptions(site_name="Alliance Playbook", organization="Org")
+    assert worksheet_html(site, sheet, options) == worksheet_html(site, sheet, options)
+    from alliance_playbook.pdf.render import render_pdf
+
+    a, b = site.parent / "a.pdf", site.parent / "b.pdf"
+    render_pdf(worksheet_html(site, sheet, options), site, a)
+    render_pdf(worksheet_html(site, sheet, options), site, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+# --------------------------------------------------------------------------
+# Switches
+
+
+def test_pdf_is_off_when_asked(seed_site):
+    # The shared seed build runs with ALLIANCE_PDF=0: no PDF and no link to one.
+    assert not (seed_site / "pdf").exists()
+    assert "ap-pdf-link" not in (seed_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_never_waits_for_the_pdf(monkeypatch):
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("ALLIANCE_PDF", "1")
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    plugin = config.plugins["alliance-pdf"]
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(config)
+    assert not plugin.active
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_config(config)
+    assert plugin.active and plugin.options.organization == "Alliance Playbook contributors"
+    monkeypatch.setenv("ALLIANCE_PDF", "0")
+    plugin.on_config(config)
+    assert not plugin.active
+    monkeypatch.delenv("ALLIANCE_PDF")
+    plugin.config.enabled = False
+    plugin.on_config(config)
+    assert not plugin.active
+
+
+# --------------------------------------------------------------------------
+# Pure parts, no build
+
+
+def _site(tmp_path: Path, pages: dict[str, str]) -> Path:
+    for path, body in pages.items():
+        file = tmp_path / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f'<html><body><nav>menu</nav><article class="md-content__inner md-typeset">{body}</article></body></html>', encoding="utf-8")
+    return tmp_path
+
+
+def test_links_resolve_to_anchors_and_never_to_the_build_machine(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.json").write_text("{}")
+    links = LinkMap(tmp_path, prefixes={"index.html": "p-home", "guide/a/index.html": "p-guide-a"}, ids={"p-guide-a": {"why"}})
+    here = "guide/b/"
+    assert links.resolve("../a/", here, "p-b").target == "p-guide-a"
+    assert links.resolve("../a/#why", here, "p-b").target == "p-guide-a--why"
+    assert links.resolve("../a/#gone", here, "p-b").target == "p-guide-a"  # the page, never a dead anchor
+    assert links.resolve("../../", here, "p-b").target == "p-home"
+    assert links.resolve("#top", here, "p-b").target == "p-b"
+    assert links.resolve("https://example.org/x", here, "p-b").kind == "external"
+    for bad in ("file:///etc/passwd", "http://localhost:8000/", "http://127.0.0.1/x", "javascript:alert(1)", "../../../../x/"):
+        assert links.resolve(bad, here, "p-b").kind == "text", bad
+    kept_as_text = links.resolve("../../data/x.json", here, "p-b")
+    assert kept_as_text.kind == "text" and "site_url" in kept_as_text.reason
+    web = LinkMap(tmp_path, site_url="https://guide.example/", prefixes=links.prefixes)
+    assert web.resolve("../../data/x.json", here, "p").target == "https://guide.example/data/x.json"
+    assert web.resolve("https://guide.example/guide/a/", here, "p").target == "p-guide-a"
+
+
+def test_fetcher_loads_only_site_files_and_data(tmp_path):
+    fetcher = SiteFetcher(tmp_path / "site")
+    assert fetcher.allows((tmp_path / "site" / "img" / "a.png").as_uri())
+    assert fetcher.allows("data:image/png;base64,AAAA")
+    for url in ((tmp_path / "secret.png").as_uri(), "file:///etc/passwd", "https://example.org/a.png", "http://127.0.0.1/a.png"):
+        assert not fetcher.allows(url), url
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.org/a.png")
+    assert fetcher.blocked == ["https://example.org/a.png"]
+
+
+def test_pages_print_their_paper_form():
+    html = """<article class="md-content__inner">
+    <a class="md-content__button" href="https://x/edit">edit</a>
+    <h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1>
+    <ul><li class="ap-checklist-item"><input type="checkbox" id="a"><label for="a">Open</label></li>
+    <li class="task-list-item"><input type="checkbox" checked disabled> Done</li></ul>
+    <details><summary>More</summary><p>Hidden text</p></details>
+    <div class="tabbed-set tabbed-alternate"><input type="radio" id="t1" checked><input type="radio" id="t2">
+    <div class="tabbed-labels"><label for="t1">First tab</label><label for="t2">Second tab</label></div>
+    <div class="tabbed-content"><div class="tabbed-block"><p>One</p></div><div class="tabbed-block"><p>Two</p></div></div></div>
+    <div class="ap-worksheet"><table><tr><td><input type="text"></td></tr></table></div>
+    <div class="ap-blank" aria-hidden="true"><h2>Sheet</h2><table><tr><th>Label</th></tr></table></div>
+    <img class="twemoji" src="https://cdn.example/1f600.svg" alt="😀">
+    <p class="ap-noprint">screen only</p><script>alert(1)</script>
+    </article>"""
+    soup = BeautifulSoup(serialize(printable_article(html)), "html.parser")
+    assert not soup.select("input, script, .headerlink, .md-content__button, .ap-noprint, .ap-worksheet, img")
+    unchecked, checked = soup.select(".ap-box")
+    assert "ap-box--checked" not in unchecked["class"] and not unchecked.get_text()
+    assert "ap-box--checked" in checked["class"] and checked.get_text() == "✓"
+    assert soup.select_one("details").has_attr("open")
+    tabs = soup.select(".ap-tab")
+    assert [t.select_one(".ap-tab-label").get_text() for t in tabs] == ["First tab", "Second tab"]
+    assert [t.p.find_next_sibling("p").get_text() for t in tabs] == ["One", "Two"]
+    assert soup.select_one(".ap-print-blank th").get_text() == "Label" and not soup.select(".ap-print-blank h2")
+    assert "😀" in soup.get_text()
+
+
+def test_serializer_keeps_svg_and_escapes_text():
+    root = parse_fragment('<p title="a&quot;b">x &lt;script&gt;</p><svg viewBox="0 0 2 2"><rect width="1"/><text>&amp;</text></svg>')
+    html = serialize(root)
+    assert '<svg viewBox="0 0 2 2"><rect width="1"/><text>&amp;</text></svg>' in html
+    assert "x &lt;script&gt;" in html and 'title="a&quot;b"' in html
+
+
+def test_navigation_becomes_the_book_structure():
+    def page(title, url, index=False):
+        file = SimpleNamespace(dest_uri=(url or "") + "index.html", src_uri=(url or "") + "index.md")
+        return SimpleNamespace(is_page=True, is_section=False, is_index=index, title=title, url=url, file=file)
+
+    lessons = SimpleNamespace(is_page=False, is_section=True, title="Lessons", children=[page("All lessons", "lessons/", True)])
+    tree = nav_from_mkdocs([page("Home", "", True), lessons, SimpleNamespace(is_page=False, is_section=False)])
+    assert [(n.title, n.url) for n in tree] == [("Home", ""), ("Lessons", "lessons/")]
+    orphans = [NavNode("One lesson", "lessons/one/", "lessons/one/index.html"), NavNode("Stray", "stray/", "stray/index.html")]
+    assert [n.title for n in attach_orphans(tree, orphans)] == ["Stray"]
+    assert [n.title for n in tree[1].children] == ["One lesson"]
+
+
+def test_a_missing_navigation_page_fails_clearly(tmp_path):
+    site = _site(tmp_path, {"index.html": "<h1>Home</h1>"})
+    (site / "plain" / "index.html").parent.mkdir()
+    (site / "plain" / "index.html").write_text("<html><body><main>no article</main></body></html>")
+    nav = [NavNode("Home", "", "index.html"), NavNode("Gone", "gone/", "gone/index.html"), NavNode("Plain", "plain/", "plain/index.html")]
+    with pytest.raises(PdfError) as err:
+        assemble_book(site, nav, PdfOptions(site_name="S"))
+    assert "'Gone': gone/index.html was not built" in str(err.value)
+    assert "'Plain': plain/index.html has no <article" in str(err.value)
+
+
+def test_book_ids_are_unique_and_links_stay_inside(tmp_path):
+    site = _site(tmp_path, {
+        "index.html": '<h1 id="intro">Home</h1><p><a href="a/#intro">to a</a> <a href="#intro">self</a></p>',
+        "a/index.html": '<h1 id="intro">A</h1><p><a href="../">home</a> <a href="http://localhost:8000/">dev</a></p>'
+                        '<img src="pic.png" alt="Local"><img src="https://cdn.example/x.png" alt="Remote">',
+    })
+    book = assemble_book(site, [NavNode("Home", "", "index.html"), NavNode("A", "a/", "a/index.html")], PdfOptions(site_name="S & co", logo="assets/logo.png"))
+    soup = BeautifulSoup(book.html, "html.parser")
+    ids = [el["id"] for el in soup.select("[id]")]
+    assert len(ids) == len(set(ids))
+    assert {"p-a--intro", "p-home", "p-a"} <= set(book.internal_links)
+    assert not soup.select("a[href*=localhost]") and any("build machine" in i for i in book.issues)
+    assert soup.title.get_text() == "S & co" and soup.html["lang"] == "en"
+    assert soup.select_one("img.ap-cover-logo")["src"] == "assets/logo.png"
+    assert [img["src"] for img in soup.select(".ap-node img")] == ["a/pic.png"]  # relative to the site root now
+    assert "[Remote]" in soup.get_text() and any("cdn.example" in i for i in book.issues)
+
+
+def test_long_wide_tables_fit_and_repeat_their_header(tmp_path):
+    from alliance_playbook.pdf.render import render_pdf
+
+    header = "".join(f"<th>Heading {i}</th>" for i in range(10))
+    rows = "".join("<tr>" + "".join(f"<td>row {r} cell with some words {c}</td>" for c in range(10)) + "</tr>" for r in range(70))
+    site = _site(tmp_path, {"index.html": f"<h1>Wide</h1><table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"})
+    book = assemble_book(site, [NavNode("Wide", "", "index.html")], PdfOptions(site_name="S"))
+    assert 'class="ap-wide ap-long"' in book.html
+    rendered = render_pdf(book.html, site, site / "book.pdf")
+    table_pages = range(3, rendered.pages + 1)
+    assert len(table_pages) >= 2
+    for number in table_pages:
+        assert "Heading 9" in pdftotext(site / "book.pdf", number, number), f"no header on page {number}"
+    # Nothing runs off the paper: every word ends inside the page width.
+    bbox = subprocess.run(["pdftotext", "-bbox", str(site / "book.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)) < width - 20
+
+
+@pytest.mark.browser
+def test_browser_print_shows_the_page_only_and_opens_details(page, seed_http):
+    page.goto(seed_http + "worksheets/partner-identification/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    details = page.locator("details.ap-guidance-step").first
+    assert details.get_attribute("open") is None
+    assert details.locator("li").first.is_visible(), "closed details print their content"
+    assert not page.errors
