@@ -72,7 +72,7 @@ def _differences(a: Path, b: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
-    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    env = {"SOURCE_DATE_EPOCH": "1700000000", "ALLIANCE_PDF": "1"}  # the site and its PDFs
     first = copy_project(tmp_path_factory.mktemp("repro-a") / "p")
     second = copy_project(tmp_path_factory.mktemp("repro-b") / "other-path")
     run_mkdocs(first, env=env)
@@ -82,6 +82,7 @@ def two_builds(tmp_path_factory):
 
 def test_two_builds_are_byte_identical(two_builds):
     a, b = two_builds
+    assert (a / "pdf/alliance-playbook.pdf").is_file() and list((a / "pdf/worksheets").glob("*.pdf"))
     assert not _differences(a, b)
 
 
