@@ -471,3 +471,14 @@ def test_formula_cells_of_a_hostile_case_are_neutralised(variant):
 def test_partner_count_wording_with_one_sector(variant):
     site, _case = variant
     assert facts(page(site, "casestudies/one-sector-case/"))["Partners"] == "2 partners from one sector"
+
+
+def test_case_language_marks_the_case_text(fork_site: Path):
+    kyoto = page(fork_site, "casestudies/kyoto-machizukuri/")
+    assert kyoto.select_one("p.ap-lead")["lang"] == "ja"
+    assert kyoto.select_one("table.ap-partners tbody")["lang"] == "ja"
+    # Interface labels stay in the site's language.
+    assert kyoto.find("h2", id="partners").get("lang") is None
+    index = page(fork_site, "casestudies/")
+    langs = {li.select_one("h2 a")["href"].rstrip("/").split("/")[-1]: li.get("lang") for li in index.select("li.ap-case-card")}
+    assert langs["kyoto-machizukuri"] == "ja" and langs["alliance-eau-de-lyon"] == "fr" and langs["minimal-case"] is None

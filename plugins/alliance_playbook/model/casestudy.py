@@ -8,7 +8,7 @@ from pydantic import BeforeValidator, Field
 
 from .base import Entity, Model
 from .enums import AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
-from .types import Bool, Country, Id, Markdown, Number, PartialDate, Text, Url, enum_type, text
+from .types import Bool, Country, Id, Language, Markdown, Number, PartialDate, Text, Url, enum_type, text
 
 
 class Location(Model):
@@ -100,6 +100,7 @@ class CaseStudy(Entity):
     contributors: list[Text] | None = Field(None, description="Who wrote or reviewed this case")
     status: enum_type(Status) | None = Field(None, description="draft or published (default)")
     last_reviewed: PartialDate | None = Field(None, description="When the case was last checked")
+    language: Language | None = Field(None, description="Language the case is written in (e.g. fr, ja), when not the site's")
 
     @property
     def is_draft(self) -> bool:

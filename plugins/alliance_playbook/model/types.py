@@ -210,6 +210,40 @@ Country = Annotated[
 ]
 
 
+_LANG = re.compile(r"^([a-z]{2,3})(-[A-Za-z0-9]{2,8})*$")
+
+
+def _language(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "expected a language code, got {got}", {"got": describe(value)})
+    match = _LANG.match(value)
+    if match:
+        import pycountry
+
+        primary = match.group(1)
+        if pycountry.languages.get(alpha_2=primary) or pycountry.languages.get(alpha_3=primary):
+            return value
+    hint = ""
+    try:
+        import pycountry
+
+        hit = pycountry.languages.lookup(value.strip())
+        code = getattr(hit, "alpha_2", None) or hit.alpha_3
+        hint = f"; did you mean '{code}' ({hit.name})?"
+    except LookupError:
+        pass
+    raise PydanticCustomError(
+        "language_code", "'{value}' is not a language code such as en, fr, es or ja (BCP 47){hint}", {"value": value, "hint": hint}
+    )
+
+
+Language = Annotated[
+    str,
+    PlainValidator(_language),
+    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "description": "BCP 47 language code"}),
+]
+
+
 def enum_type(enum: type[StrEnum]) -> Any:
     """A built-in enum, with a did-you-mean for spelling variants."""
     noun = ENUM_NOUNS.get(enum.__name__, enum.__name__)
