@@ -8,9 +8,11 @@ size of the content.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .gcpause import paused_gc
 from .project import Project
 
 
@@ -42,6 +44,11 @@ def _link(forward: dict[str, list[str]], backward: dict[str, list[str]], a: str,
 
 def build_graph(project: Project, related_limit: int = 5) -> LinkGraph:
     """Compute every backlink of the project in one pass over its edges."""
+    with paused_gc():
+        return _build_graph(project, related_limit)
+
+
+def _build_graph(project: Project, related_limit: int) -> LinkGraph:
     g = LinkGraph()
     step_rank = {sid: i for i, sid in enumerate(project.steps)}
     for case in project.cases.values():
@@ -76,36 +83,38 @@ def build_graph(project: Project, related_limit: int = 5) -> LinkGraph:
     return g
 
 
-def _related_cases(project: Project, limit: int) -> dict[str, list[str]]:
+def _related_cases(project: Project, limit: int, window: int = 60) -> dict[str, list[str]]:
     """Cases sharing lessons (3 points), steps (2) or policy areas (1).
 
-    Scored through an inverted index; each key's posting list is capped so a
-    popular lesson cited by thousands of cases does not make this quadratic.
+    Scored through an inverted index. A key shared by more than ``window``
+    cases (a popular lesson in a library of thousands) contributes only the
+    ``window`` cases that follow this one in its list, so the work per case is
+    bounded and the whole computation stays linear; below that size every
+    candidate is scored and the result is exact.
     """
-    cap = 200
     postings: dict[tuple[str, str], list[str]] = defaultdict(list)
-    keys: dict[str, list[tuple[tuple[str, str], int]]] = {}
+    keys: dict[str, list[tuple[tuple[str, str], int, int]]] = {}
     for case in project.cases.values():
         own = [(("lesson", r.lesson), 3) for r in case.lessons]
         own += [(("step", s), 2) for s in case.steps or []]
         own += [(("area", str(a)), 1) for a in case.policy_areas]
-        keys[case.id] = own
-        for key, _ in own:
+        entries = []
+        for key, weight in own:
+            entries.append((key, weight, len(postings[key])))
             postings[key].append(case.id)
+        keys[case.id] = entries
     order = {cid: i for i, cid in enumerate(project.cases)}
     related: dict[str, list[str]] = {}
-    for cid, own in keys.items():
-        scores: Counter[str] = Counter()
-        for key, weight in own:
+    for cid, entries in keys.items():
+        scores: dict[str, int] = {}
+        for key, weight, position in entries:
             posting = postings[key]
-            if len(posting) > cap:
-                start = posting.index(cid) if cid in posting[: cap * 2] else 0
-                posting = (posting[start:] + posting[:start])[:cap]
-            for other in posting:
-                if other != cid:
-                    scores[other] += weight
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
-        related[cid] = [other for other, _ in ranked[:limit]]
+            size = len(posting)
+            for step in range(1, min(window, size - 1) + 1):
+                other = posting[(position + step) % size]
+                scores[other] = scores.get(other, 0) + weight
+        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+        related[cid] = [other for other, _ in best]
     return related
 
 

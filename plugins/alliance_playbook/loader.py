@@ -9,8 +9,7 @@ data: object tags, aliases, merge keys, complex keys and duplicate keys.
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
@@ -26,30 +25,64 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Loc = tuple[Union[str, int], ...]
 
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+# Scalar constructors by tag, called directly (construct_object's bookkeeping
+# for recursive structures is not needed for a scalar).
+_SCALARS = {
+    _TAG + "str": lambda node: node.value,
+    _TAG + "int": _CONSTRUCTOR.construct_yaml_int,
+    _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
+    _TAG + "bool": _CONSTRUCTOR.construct_yaml_bool,
+    _TAG + "null": _CONSTRUCTOR.construct_yaml_null,
+    _TAG + "timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
+}
 
 
-@dataclass
 class SourceMap:
-    """Where each value of a file was written (1-based line and column)."""
+    """Where each value of a file was written (1-based line and column).
 
-    path: str
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[Loc, str] = field(default_factory=dict)
+    Positions are looked up in the composed node tree only when a problem is
+    reported: reading a mark for every value up front cost more than loading
+    and validating the file.
+    """
+
+    def __init__(self, path: str, root: yaml.Node | None = None):
+        self.path = path
+        self.root = root
+
+    def _walk(self, loc: Loc) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+        """(deepest value node, its key node, whether all of ``loc`` was found)."""
+        node, key_node = self.root, None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                wanted = str(part)
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == wanted:
+                        node, key_node = v, k
+                        break
+                else:
+                    return node, key_node, False
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node, key_node = node.value[part], None
+            else:
+                return node, key_node, False
+        return node, key_node, True
 
     def where(self, loc: Loc, key: bool = False) -> tuple[int, int]:
         """The position of ``loc``, or of its closest enclosing value."""
-        table = self.keys if key else self.values
-        loc = tuple(loc)
-        while loc:
-            if loc in table:
-                return table[loc]
-            if loc in self.values:
-                return self.values[loc]
-            loc = loc[:-1]
-        return self.values.get((), (1, 1))
+        node, key_node, complete = self._walk(tuple(loc))
+        target = key_node if key and complete and key_node is not None else node
+        return _mark(target) if target is not None else (1, 1)
+
+    def has(self, loc: Loc) -> bool:
+        return self._walk(tuple(loc))[2]
+
+    def raw(self, loc: Loc) -> str:
+        """The text of a plain (unquoted) scalar as written, else ''."""
+        node, _key, complete = self._walk(tuple(loc))
+        if complete and isinstance(node, yaml.ScalarNode) and not node.style:
+            return node.value
+        return ""
 
     def problem(self, loc: Loc, message: str, key: bool = False, severity: str = "error") -> Problem:
         line, col = self.where(loc, key=key)
@@ -81,7 +114,6 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 class _Builder:
     def __init__(self, path: str):
         self.path = path
-        self.source = SourceMap(path)
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.alias_seen = False
@@ -97,7 +129,6 @@ class _Builder:
             self.alias_seen = True
             return None
         self.seen.add(id(node))
-        self.source.values[loc] = _mark(node)
         if node.tag.startswith("tag:yaml.org,2002:python") or not node.tag.startswith(_TAG) and node.tag != "!":
             self.fail(node, loc, f"the tag '{_short_tag(node.tag)}' is not allowed: only plain text, numbers, dates, lists and mappings")
             return None
@@ -119,18 +150,15 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         if node.tag == "!":  # a non-plain scalar with no tag is text
             node.tag = _TAG + "str"
-        if node.tag not in _SCALAR_TAGS:
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
             self.fail(node, loc, f"the tag '{_short_tag(node.tag)}' is not allowed here")
             return None
-        self.source.raw[loc] = "" if node.style else node.value
         try:
-            value = _CONSTRUCTOR.construct_object(node, deep=True)
+            return construct(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.fail(node, loc, f"cannot read the value {node.value!r}: {exc}")
             return None
-        if isinstance(value, _dt.datetime):
-            return value
-        return value
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -143,7 +171,6 @@ class _Builder:
                 self.fail(key_node, loc, "complex keys (a list or mapping used as a key) are not allowed")
                 continue
             key = self.scalar(key_node, loc + ("<key>",))
-            self.source.raw.pop(loc + ("<key>",), None)
             if isinstance(key, bool) or not isinstance(key, (str, int)):
                 self.fail(key_node, loc, f"the key {key_node.value!r} must be text; put it in quotes")
                 continue
@@ -151,7 +178,6 @@ class _Builder:
                 self.fail(key_node, loc + (key,), f"duplicate key '{key}' (first given on line {first_seen[key]}); keep only one")
                 continue
             first_seen[key] = key_node.start_mark.line + 1
-            self.source.keys[loc + (key,)] = _mark(key_node)
             result[key] = self.build(value_node, loc + (key,))
         return result
 
@@ -209,7 +235,7 @@ def load_yaml_text(raw: bytes | str, path: str) -> LoadedFile:
         builder.problems.append(_alias_problem(text, path))
     if builder.problems:
         raise ContentError(builder.problems)
-    return LoadedFile(path, data, builder.source)
+    return LoadedFile(path, data, SourceMap(path, node))
 
 
 def _explain_syntax(message: str, text: str, line: int) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .gcpause import paused_gc
 from .errors import ContentError, Problem, ProblemList, did_you_mean
 from .loader import LoadedFile, load_yaml_file
 from .model import CaseStudy, Lesson, Phase, Step, Worksheet
@@ -242,6 +243,18 @@ def load_project(
     cache: FileCache | None = None,
 ) -> Project:
     """Load and validate everything; raise ContentError with every problem."""
+    with paused_gc():
+        return _load_project(root, content_dir=content_dir, casestudies_dir=casestudies_dir, include_drafts=include_drafts, cache=cache)
+
+
+def _load_project(
+    root: Path | str,
+    *,
+    content_dir: str = "content",
+    casestudies_dir: str = "casestudies",
+    include_drafts: bool = False,
+    cache: FileCache | None = None,
+) -> Project:
     layout = ProjectLayout(Path(root).resolve(), content_dir, casestudies_dir)
     loader = _Loader(layout, cache)
     phases = loader.load_phases()
@@ -364,7 +377,7 @@ class _Checker:
             if ref.lesson in seen:
                 self.error(case, ("lessons", i), f"the lesson '{ref.lesson}' is listed twice")
             seen.add(ref.lesson)
-            loc = ("lessons", i, "lesson") if (("lessons", i, "lesson") in case.source.values) else ("lessons", i)
+            loc = ("lessons", i, "lesson") if case.source.has(("lessons", i, "lesson")) else ("lessons", i)
             self.ref(case, loc, ref.lesson, "lesson", "lesson")
             self.markdown(case, ("lessons", i, "note"), ref.note)
         self.refs(case, "steps", case.steps, "step", "step")

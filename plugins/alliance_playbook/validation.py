@@ -60,7 +60,7 @@ def allowed_keys(model: type[BaseModel], loc: Loc = ()) -> list[str]:
 
 
 def _yaml_hint(source: SourceMap, loc: Loc) -> str:
-    raw = source.raw.get(loc, "")
+    raw = source.raw(loc)
     if raw and raw.lower() in _YAML11_BOOLS:
         return f"; YAML reads an unquoted {raw} as a yes/no value: put it in quotes, \"{raw}\""
     if raw and raw[:1].isdigit() or raw.startswith("-") and raw[1:2].isdigit():

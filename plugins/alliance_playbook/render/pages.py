@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import jinja2
 from markupsafe import Markup
 
+from ..gcpause import paused_gc
 from ..graph import LinkGraph, build_graph
 from ..i18n import Translator
 from ..model import CaseStudy, Lesson, Step, Worksheet
@@ -181,6 +182,11 @@ class SiteRenderer:
         return self.env.get_template(template).render(link=link, asset=asset, md=md, page_url=page_url, **context)
 
     def pages(self) -> list[GeneratedPage]:
+        """Every generated page (see :mod:`..gcpause` for why the collector waits)."""
+        with paused_gc():
+            return self._pages()
+
+    def _pages(self) -> list[GeneratedPage]:
         out: list[GeneratedPage] = []
         sections = set(self.o.sections)
         if "playbook" in sections:

@@ -52,14 +52,18 @@ def src_to_url_file(src: str, directory_urls: bool = True) -> str:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """A link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
-    if from_url.endswith("/") or from_url == "":
-        base = from_url
-    else:
-        parent = posixpath.dirname(from_url)
-        base = parent + "/" if parent else ""
-    target_dir, target_name = (to_url, "") if to_url.endswith("/") or to_url == "" else posixpath.split(to_url)
-    rel = posixpath.relpath(target_dir or ".", base or ".")
-    if target_name:
-        return target_name if rel == "." else f"{rel}/{target_name}"
-    return "./" if rel == "." else f"{rel}/"
+    """A link from the page at ``from_url`` to ``to_url`` (both site-relative,
+    normalised, as MkDocs makes them). Called for every link of every page, so
+    it splits strings instead of going through ``posixpath.relpath``."""
+    base = from_url.split("/")[:-1]  # the page's folder
+    target = to_url.split("/")
+    target_dir, name = target[:-1], target[-1]
+    common = 0
+    for a, b in zip(base, target_dir):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base) - common) + target_dir[common:]
+    if name:
+        return "/".join(parts + [name])
+    return "/".join(parts) + "/" if parts else "./"
