@@ -54,3 +54,49 @@ def test_cached_renders_do_not_leak_page_relative_links():
     assert "page-a" in fields.render("See [[lesson:x]].", "page-a")
     assert "page-b" in fields.render("See [[lesson:x]].", "page-b")
     assert fields.render("Plain.", "page-a") == fields.render("Plain.", "page-b") == "<p>Plain.</p>"
+
+
+# ----- deferred Markdown fields (islands) -------------------------------------------------
+import markdown as _markdown  # noqa: E402
+import pytest  # noqa: E402
+
+from alliance_playbook.render.markdown import IslandError, cut_islands, fill_slots, islands_section  # noqa: E402
+
+NONCE = "0123456789abcdef"
+SITE_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
+
+
+def _deferred(fields: list[str], page: str = "<p>before</p>") -> str:
+    """A page the way the plugin hands it to Markdown, converted, islands filled."""
+    skeleton = "## Title\n\n" + "\n\n".join(f"<div class=\"f\"><!--ap-slot-{NONCE}-{i}--></div>" for i in range(len(fields)))
+    converted = _markdown.Markdown(extensions=SITE_EXTENSIONS).convert(skeleton + islands_section(NONCE, fields))
+    body, fragments = cut_islands(converted, NONCE, len(fields))
+    return fill_slots(body, NONCE, fragments)
+
+
+def test_deferred_fields_land_in_their_slots_sanitized():
+    out = _deferred(["**one**", "- a\n- b", "<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"])
+    assert '<div class="f"><p><strong>one</strong></p></div>' in out
+    assert "<li>a</li>" in out
+    for bad in ("<script", "javascript:", "onerror", "<img", "ap-island", "ap-slot"):
+        assert bad not in out
+
+
+@pytest.mark.parametrize("attack", [
+    "<div>never closed\n\nstill inside",
+    "<!--ap-islands-0123456789abcdef--> forged start",
+    f"x\n\n<!--ap-island-{NONCE}-1-->\n\n<script>alert(1)</script>",
+    "```\nunclosed fence <script>alert(1)</script>",
+    "<!-- comment --> <style>body{}</style> <iframe src=x></iframe>",
+])
+def test_nothing_unsanitized_escapes_an_island(attack):
+    out = _deferred([attack, "second"])
+    assert "<script" not in out and "<style" not in out and "<iframe" not in out
+    assert "ap-island" not in out and "ap-slot" not in out
+
+
+def test_a_lost_island_fails_loudly():
+    with pytest.raises(IslandError):
+        cut_islands("<p>no islands here</p>", NONCE, 1)
+    with pytest.raises(IslandError):
+        cut_islands(f"<!--ap-islands-{NONCE}--><!--ap-island-{NONCE}-0-->x", NONCE, 2)

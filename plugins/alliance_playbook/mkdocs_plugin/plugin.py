@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from ..i18n import Translator
 from ..project import FileCache, Project, load_project
 from ..render.guide import link_guide_page
 from ..render.navigation import generated_nav, nav_mentions
-from ..render.pages import ASSET_DIR, RenderOptions, SiteRenderer
+from ..render.markdown import IslandError, cut_islands, fill_slots, islands_section
+from ..render.pages import ASSET_DIR, RenderOptions, SiteRenderer, split_html_blocks
 from .config import AllianceConfig
 
 log = get_plugin_logger(__name__)
@@ -97,7 +99,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             RenderOptions(
                 directory_urls=config.use_directory_urls, language=self.language, site_name=config.site_name,
                 site_url=config.site_url or "", template_dirs=[self.project.layout.root / self.config.templates_dir],
-                sections=self.config.sections, pdf_links=_pdf_enabled(config),
+                sections=self.config.sections, pdf_links=_pdf_enabled(config), defer_nonce=self.nonce,
             ),
         )
 
@@ -118,8 +120,13 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         assert self.project is not None
         if any("iframe-worker" in url and "://" in url for url in config.extra.get("polyfills", [])):
             raise PluginError("alliance: list the `alliance` plugin before `offline` in mkdocs.yml, so the offline build uses the bundled iframe-worker shim instead of loading it from a CDN")
+        # A secret per build marks where deferred Markdown fields go; it never
+        # reaches the output (so builds stay reproducible).
+        self.nonce = secrets.token_hex(8)
         self.renderer = self._make_renderer(config)
         self.heads: dict[str, str] = {}
+        self.blocks: dict[str, list[str]] = {}
+        self.islands: dict[str, int] = {}
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
@@ -132,7 +139,13 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             # Detail pages left out of a big sidebar are reached from their
             # index page: say so, or MkDocs warns about each one.
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in self.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+            content = page.content
+            if page.html_only:
+                content, self.blocks[page.src_uri] = split_html_blocks(content)
+            if page.islands:
+                content += islands_section(self.nonce, page.islands)
+                self.islands[page.src_uri] = len(page.islands)
+            file = File.generated(config, page.src_uri, content=content, inclusion=inclusion)
             if page.head:
                 self.heads[page.src_uri] = page.head
             if page.edit_path:
@@ -154,6 +167,22 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if page.file.generated_by is not None or self.project is None:
             return markdown
         return link_guide_page(markdown, page.file.src_uri, self.project)
+
+    # The HTML blocks of generated pages skip Markdown (see split_html_blocks)
+    # and are put back here, before any plugin that reads the page's HTML
+    # (search, tags) sees it.
+    @event_priority(100)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src = page.file.src_uri
+        fragments: list[str] = []
+        if src in self.islands:
+            try:
+                html, fragments = cut_islands(html, self.nonce, self.islands[src])
+            except IslandError as exc:
+                raise PluginError(f"alliance: {src}: {exc}; a Markdown extension may reorder page content") from None
+        for number, block in enumerate(self.blocks.get(src, ())):
+            html = html.replace(f"<!--ap:{number}-->", block, 1)
+        return fill_slots(html, self.nonce, fragments) if fragments else html
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
     # Markdown cannot reach; it is added to the finished HTML.

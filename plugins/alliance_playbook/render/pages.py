@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
@@ -31,6 +31,7 @@ from . import charts
 from .markdown import MarkdownFields
 from .urls import page_src, relative_url, src_to_url_file
 
+_TEMPLATE_DIR = (Path(__file__).resolve().parent.parent / "templates")
 ALL_SECTIONS = ("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data")
 ASSET_DIR = "assets/alliance"
 
@@ -48,6 +49,11 @@ class GeneratedPage:
     scripts: tuple[str, ...] = ()
     #: Extra markup for the page's <head> (JSON-LD), added by the adapter.
     head: str = ""
+    #: Rendered by a built-in template: headings and HTML blocks only, no
+    #: Markdown prose (see :func:`split_html_blocks`).
+    html_only: bool = False
+    #: Deferred Markdown fields, appended to the page for the site's Markdown.
+    islands: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +75,9 @@ class RenderOptions:
     build_date: str = ""
     #: Link the printable PDFs (only when the PDF plugin makes them).
     pdf_links: bool = False
+    #: Leave Markdown fields to the site's own Markdown pass (MkDocs plugin):
+    #: a secret per build that marks where they go (see render.markdown).
+    defer_nonce: str | None = None
 
 
 def site_key(site_name: str, site_url: str = "") -> str:
@@ -96,7 +105,7 @@ class SiteRenderer:
         self.g = graph or build_graph(project)
         self._ = Translator(self.o.language)
         self.key = site_key(self.o.site_name, self.o.site_url)
-        self.md = MarkdownFields(self._render_wikilink)
+        self.md = MarkdownFields(self._render_wikilink, self.o.defer_nonce)
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in self.o.template_dirs])]
         loaders.append(jinja2.PackageLoader("alliance_playbook", "templates"))
         self.env = jinja2.Environment(
@@ -111,6 +120,7 @@ class SiteRenderer:
             _=self._, label=self.label, country=self.country, sector_of=self.sector_of, fmt=_fmt_number,
             project=project, graph=self.g, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS, pdf_links=self.o.pdf_links,
         )
+        self._builtin_cache: dict[str, bool] = {}
         self.env.globals["renderer_case_facets"] = self.case_facet_values
         self.env.filters["period"] = self.period
         self.env.filters["mdh"] = md_heading
@@ -241,13 +251,25 @@ class SiteRenderer:
         return self.page("explore.md.j2", src, self._("Explore"), "explore", svg=explore_svg(self.p, self.g, link, self._))
 
     def page(self, template: str, src: str, title: str, kind: str, entity: Any = None, scripts: tuple[str, ...] = (), description: str = "", tags: Sequence[str] = (), **context: Any) -> GeneratedPage:
+        self.md.take_islands()
         body = self.render(template, src, title=title, scripts=scripts, **context)
+        islands = self.md.take_islands()
         edit = entity.path if entity is not None and entity.path else None
         head = _front_matter(title, description=description, tags=list(tags))
         if scripts:
             _, asset = self.link_from(src_to_url_file(src, self.o.directory_urls))
             body += "\n" + "".join(f'<script src="{asset(f"{ASSET_DIR}/{name}")}" defer></script>\n' for name in scripts)
-        return GeneratedPage(src, head + body, title, kind, getattr(entity, "id", ""), edit, scripts)
+        return GeneratedPage(src, head + body, title, kind, getattr(entity, "id", ""), edit, scripts,
+                             html_only=self._builtin(template), islands=islands)
+
+    def _builtin(self, template: str) -> bool:
+        """Whether ``template`` is ours rather than a fork's override (which
+        may contain Markdown prose)."""
+        cached = self._builtin_cache.get(template)
+        if cached is None:
+            filename = self.env.get_template(template).filename or ""
+            cached = self._builtin_cache[template] = Path(filename).resolve().is_relative_to(_TEMPLATE_DIR)
+        return cached
 
     def data_files(self) -> list[tuple[str, str]]:
         """The data exports, when the ``data`` section is on."""
@@ -379,6 +401,42 @@ class SiteRenderer:
             data["citation"] = [{"@type": "CreativeWork", "name": s.title, "url": s.url} for s in case.sources]
         # Escape "<" so no text can close the script element.
         return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def split_html_blocks(markdown_text: str) -> tuple[str, list[str]]:
+    """Move the HTML blocks of a generated page out of its Markdown.
+
+    Generated pages are front matter, ``#`` headings (for the table of
+    contents) and HTML blocks. Python-Markdown would re-parse every block of
+    HTML we made only to pass it through unchanged; instead each block is
+    replaced by a ``<!--ap:N-->`` comment, which Markdown passes through
+    cheaply, and put back into the page's HTML afterwards. Returns the
+    skeleton and the blocks in order.
+    """
+    head = ""
+    body = markdown_text
+    if body.startswith("---\n"):
+        end = body.index("\n---\n", 4) + 5
+        head, body = body[:end], body[end:]
+    skeleton: list[str] = []
+    blocks: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(run).strip("\n")
+        run.clear()
+        if text:
+            skeleton.append(f"\n<!--ap:{len(blocks)}-->\n")
+            blocks.append(text)
+
+    for line in body.split("\n"):
+        if line.startswith("#"):
+            flush()
+            skeleton.append("\n" + line + "\n")
+        else:
+            run.append(line)
+    flush()
+    return head + "".join(skeleton), blocks
 
 
 def md_heading(text: str) -> Markup:
