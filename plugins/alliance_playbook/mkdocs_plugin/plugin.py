@@ -7,6 +7,7 @@ error listing every one of them (``path:line:col: field: message``).
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import secrets
@@ -26,7 +27,7 @@ from ..project import FileCache, Project, load_project
 from ..render.guide import link_guide_page
 from ..render.navigation import generated_nav, nav_mentions
 from ..render.markdown import IslandError, cut_islands, fill_slots, islands_section
-from ..render.pages import ASSET_DIR, RenderOptions, SiteRenderer, split_html_blocks
+from ..render.pages import ASSET_DIR, BYTECODE_CACHE, RenderOptions, SiteRenderer, split_html_blocks
 from .config import AllianceConfig
 
 log = get_plugin_logger(__name__)
@@ -55,6 +56,11 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         docs = Path(config.docs_dir).resolve()
         content_dir = os.path.relpath(docs, root)
         drafts = self.config.drafts or _truthy(os.environ.get("ALLIANCE_DRAFTS"))
+        # The loaded project lives for the whole build; once loaded it is moved
+        # out of the collector's sight (gc.freeze) so later collections do not
+        # re-scan it (measured: 2 s of a 13 s build at 1,000 cases). A serve
+        # rebuild first thaws the previous build's objects so they can go.
+        gc.unfreeze()
         try:
             self.project = load_project(
                 root, content_dir=content_dir, casestudies_dir=self.config.casestudies_dir, include_drafts=drafts, cache=_CACHE
@@ -66,6 +72,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
                 + "\n".join(str(p) for p in exc.problems)
                 + f"\n{getattr(exc, 'files_checked', '?')} files checked, {count} error{'s' if count != 1 else ''}"
             ) from None
+        gc.freeze()
         for warning in self.project.warnings:
             log.info(str(warning))
         self.language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
@@ -183,6 +190,13 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         for number, block in enumerate(self.blocks.get(src, ())):
             html = html.replace(f"<!--ap:{number}-->", block, 1)
         return fill_slots(html, self.nonce, fragments) if fragments else html
+
+    # The theme's templates are compiled once per process, not once per
+    # `serve` rebuild (see MemoryBytecodeCache).
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if env.bytecode_cache is None:
+            env.bytecode_cache = BYTECODE_CACHE
+        return env
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
     # Markdown cannot reach; it is added to the finished HTML.
