@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from alliance_playbook.linkcheck import check_site
-from conftest import copy_project, run_mkdocs
+from conftest import add_fork_files, copy_project, run_mkdocs
 
 
 def _assert_no_broken_links(site: Path) -> None:
@@ -70,19 +70,29 @@ def _differences(a: Path, b: Path) -> list[str]:
     return sorted(out)
 
 
+def _build_twice(tmp_path_factory, name: str, fork: bool) -> tuple[Path, Path]:
+    env = {"SOURCE_DATE_EPOCH": "1700000000", "ALLIANCE_PDF": "1"}  # the site and its PDFs
+    sites = []
+    for folder in ("a", "other-path"):
+        project = copy_project(tmp_path_factory.mktemp(f"{name}-{folder}") / folder)
+        if fork:
+            add_fork_files(project)
+        run_mkdocs(project, env=env)
+        sites.append(project / "site")
+    return sites[0], sites[1]
+
+
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
-    env = {"SOURCE_DATE_EPOCH": "1700000000", "ALLIANCE_PDF": "1"}  # the site and its PDFs
-    first = copy_project(tmp_path_factory.mktemp("repro-a") / "p")
-    second = copy_project(tmp_path_factory.mktemp("repro-b") / "other-path")
-    run_mkdocs(first, env=env)
-    run_mkdocs(second, env=env)
-    return first / "site", second / "site"
+    return _build_twice(tmp_path_factory, "repro", fork=False)
 
 
-def test_two_builds_are_byte_identical(two_builds):
-    a, b = two_builds
+@pytest.mark.parametrize("fork", [False, True], ids=["seed", "fork"])
+def test_two_builds_are_byte_identical(fork, two_builds, tmp_path_factory):
+    a, b = two_builds if not fork else _build_twice(tmp_path_factory, "repro-fork", fork=True)
     assert (a / "pdf/alliance-playbook.pdf").is_file() and list((a / "pdf/worksheets").glob("*.pdf"))
+    if fork:
+        assert (a / "casestudies/kyoto-machizukuri/index.html").is_file()
     assert not _differences(a, b)
 
 
