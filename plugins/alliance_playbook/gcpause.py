@@ -16,7 +16,8 @@ from typing import Iterator
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Disable the cyclic collector inside the block (nesting-safe)."""
+    """Disable the cyclic collector inside the block (nesting-safe); also a
+    decorator: ``@paused_gc()``."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -42,13 +42,9 @@ def _link(forward: dict[str, list[str]], backward: dict[str, list[str]], a: str,
         backward[b].append(a)
 
 
+@paused_gc()
 def build_graph(project: Project, related_limit: int = 5) -> LinkGraph:
     """Compute every backlink of the project in one pass over its edges."""
-    with paused_gc():
-        return _build_graph(project, related_limit)
-
-
-def _build_graph(project: Project, related_limit: int) -> LinkGraph:
     g = LinkGraph()
     step_rank = {sid: i for i, sid in enumerate(project.steps)}
     for case in project.cases.values():

@@ -234,6 +234,7 @@ class _Loader:
         return phases
 
 
+@paused_gc()
 def load_project(
     root: Path | str,
     *,
@@ -243,18 +244,6 @@ def load_project(
     cache: FileCache | None = None,
 ) -> Project:
     """Load and validate everything; raise ContentError with every problem."""
-    with paused_gc():
-        return _load_project(root, content_dir=content_dir, casestudies_dir=casestudies_dir, include_drafts=include_drafts, cache=cache)
-
-
-def _load_project(
-    root: Path | str,
-    *,
-    content_dir: str = "content",
-    casestudies_dir: str = "casestudies",
-    include_drafts: bool = False,
-    cache: FileCache | None = None,
-) -> Project:
     layout = ProjectLayout(Path(root).resolve(), content_dir, casestudies_dir)
     loader = _Loader(layout, cache)
     phases = loader.load_phases()

@@ -215,12 +215,9 @@ class SiteRenderer:
         md = lambda text, inline=False: self.md.render(text, page_url, inline)  # noqa: E731
         return self.env.get_template(template).render(link=link, asset=asset, md=md, page_url=page_url, **context)
 
+    @paused_gc()
     def pages(self) -> list[GeneratedPage]:
         """Every generated page (see :mod:`..gcpause` for why the collector waits)."""
-        with paused_gc():
-            return self._pages()
-
-    def _pages(self) -> list[GeneratedPage]:
         out: list[GeneratedPage] = []
         sections = set(self.o.sections)
         if "playbook" in sections:
