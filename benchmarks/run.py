@@ -340,6 +340,11 @@ def pdf_benchmarks(repeats: int, large: bool) -> list[dict]:
                 shutil.rmtree(proj)
             shutil.copytree(base, proj, symlinks=True)
             config = proj / "mkdocs.yml"
+            if n is not None:
+                # Every case in the sidebar, so mkdocs-to-pdf (which prints only
+                # the navigation) gets the same content as ours (which prints
+                # every page): otherwise it silently leaves most cases out.
+                config.write_text(config.read_text(encoding="utf-8").replace("  - alliance:\n", "  - alliance:\n      nav_limit: 100000\n", 1), encoding="utf-8")
             if variant == "alliance-pdf":
                 _with_plugin(config, "alliance-pdf")
                 on, off, name = {**ENV, "ALLIANCE_PDF": "1"}, ENV, None
