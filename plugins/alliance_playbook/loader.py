@@ -260,6 +260,4 @@ def load_yaml_file(path: Path, display: str | None = None) -> LoadedFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise ContentError([Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
-    if not raw.strip():
-        raise ContentError([Problem(shown, 1, 1, "", "the file is empty; it needs at least the required fields")])
     return load_yaml_text(raw, shown)

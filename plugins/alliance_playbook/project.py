@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .gcpause import paused_gc
 from .errors import ContentError, Problem, ProblemList, did_you_mean
-from .loader import LoadedFile, load_yaml_file
+from .loader import LoadedFile, load_yaml_file, load_yaml_text
 from .model import CaseStudy, Lesson, Phase, Step, Worksheet
 from .model.base import Entity
 from .model.types import ID_MAX, ID_RE, date_key, slugify
@@ -109,15 +109,17 @@ class FileCache:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], tuple[str, Any, list[Problem]]] = {}
 
-    def get(self, kind: str, path: Path, raw: bytes) -> tuple[Any, list[Problem]] | None:
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    @staticmethod
+    def digest(raw: bytes) -> str:
+        return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+    def get(self, kind: str, path: Path, digest: str) -> tuple[Any, list[Problem]] | None:
         hit = self._entries.get((kind, str(path)))
         if hit and hit[0] == digest:
             return hit[1], hit[2]
         return None
 
-    def put(self, kind: str, path: Path, raw: bytes, value: Any, problems: list[Problem]) -> None:
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    def put(self, kind: str, path: Path, digest: str, value: Any, problems: list[Problem]) -> None:
         self._entries[(kind, str(path))] = (digest, value, problems)
 
 
@@ -177,16 +179,13 @@ class _Loader:
             raw = path.read_bytes()
         except OSError as exc:
             return None, [Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+        digest = FileCache.digest(raw) if self.cache is not None else ""
         if self.cache is not None:
-            hit = self.cache.get(model.__name__, path, raw)
+            hit = self.cache.get(model.__name__, path, digest)
             if hit is not None:
                 return hit
         try:
-            from .loader import load_yaml_text
-
-            if not raw.strip():
-                raise ContentError([Problem(display, 1, 1, "", "the file is empty; it needs at least the required fields")])
-            loaded = load_yaml_text(raw, display)
+            loaded = load_yaml_text(raw, display)  # also reports an empty file
         except ContentError as exc:
             result: tuple[Any, list[Problem]] = (None, list(exc.problems))
         else:
@@ -195,7 +194,7 @@ class _Loader:
                 entity.bind("", loaded.source)
             result = (entity, problems)
         if self.cache is not None:
-            self.cache.put(model.__name__, path, raw, *result)
+            self.cache.put(model.__name__, path, digest, *result)
         return result
 
     def load_phases(self) -> list[Phase]:
