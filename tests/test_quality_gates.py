@@ -72,12 +72,14 @@ def _differences(a: Path, b: Path) -> list[str]:
 
 def _build_twice(tmp_path_factory, name: str, fork: bool) -> tuple[Path, Path]:
     env = {"SOURCE_DATE_EPOCH": "1700000000", "ALLIANCE_PDF": "1"}  # the site and its PDFs
+    if fork:  # the book laid out in parts, by two processes the first time and one the second
+        env["ALLIANCE_PDF_PARTS"] = "3"
     sites = []
-    for folder in ("a", "other-path"):
+    for folder, jobs in (("a", "2"), ("other-path", "1")):
         project = copy_project(tmp_path_factory.mktemp(f"{name}-{folder}") / folder)
         if fork:
             add_fork_files(project)
-        run_mkdocs(project, env=env)
+        run_mkdocs(project, env={**env, "ALLIANCE_PDF_JOBS": jobs})
         sites.append(project / "site")
     return sites[0], sites[1]
 

@@ -56,6 +56,12 @@ class AlliancePdfConfig(Config):
     worksheets = opt.Type(bool, default=True)
     #: Keep the print HTML and link counts next to the PDF (also: ALLIANCE_PDF_DEBUG=1).
     debug = opt.Type(bool, default=False)
+    #: Lay the book out in this many parts side by side, then merge them
+    #: (also: ALLIANCE_PDF_PARTS). 0: as many as the book's size calls for
+    #: (a small guide is one part); 1: in one piece.
+    parts = opt.Type(int, default=0)
+    #: Processes for the parts (also: ALLIANCE_PDF_JOBS). 0: one per core.
+    jobs = opt.Type(int, default=0)
 
 
 class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
@@ -91,6 +97,8 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
             version=self.config.version,
             translate=Translator(language),
             debug=self.config.debug or os.environ.get("ALLIANCE_PDF_DEBUG", "").strip().lower() not in ("", *_OFF),
+            parts=_count("ALLIANCE_PDF_PARTS", self.config.parts),
+            jobs=_count("ALLIANCE_PDF_JOBS", self.config.jobs),
         )
         self._pages_with_info: list[Path] = []
         return config
@@ -159,6 +167,20 @@ def worksheet_pages(files: Files, site_dir: Path) -> list[Worksheet]:
         if match and "ap-blank" in (site_dir / f.dest_uri).read_text(encoding="utf-8"):
             out.append(Worksheet(match.group(1), f.dest_uri, f.url))
     return out
+
+
+def _count(variable: str, configured: int) -> int:
+    """A count from the environment (which wins) or mkdocs.yml; 0 means automatic."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        number = configured
+    elif value.isdigit():
+        number = int(value)
+    else:
+        raise PluginError(f"alliance-pdf: {variable} must be a whole number (0 for automatic), not {value!r}")
+    if number < 0:
+        raise PluginError(f"alliance-pdf: {variable.removeprefix('ALLIANCE_PDF_').lower()} must be 0 (automatic) or more, not {number}")
+    return number
 
 
 def _size(size: int) -> str:

@@ -12,6 +12,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from importlib import metadata, resources
 from pathlib import Path
@@ -53,6 +54,10 @@ class PdfOptions:
     translate: Callable[[str], str] | None = None
     #: Also write the print HTML and link counts next to the PDF.
     debug: bool = False
+    #: Lay the book out in this many parts, side by side (0: as many as its size calls for; 1: in one piece).
+    parts: int = 0
+    #: Processes for the parts (0: one per core).
+    jobs: int = 0
 
     @property
     def pdf_name(self) -> str:
@@ -65,7 +70,8 @@ class PdfOptions:
 
 @dataclass
 class PrintBook:
-    html: str
+    #: ``<html>``: a ``<head>`` (metadata, print CSS), then a body of cover, contents and sections.
+    root: Element
     #: Internal links (``#`` hrefs) in the document, in order.
     internal_links: list[str]
     #: External URLs kept as links.
@@ -74,6 +80,10 @@ class PrintBook:
     issues: list[str]
     #: Anchor of every page of the navigation, with its title.
     chapters: list[tuple[str, str]]
+
+    @cached_property
+    def html(self) -> str:
+        return "<!DOCTYPE html>\n" + t.serialize(self.root)
 
 
 def slugify(text: str) -> str:
@@ -253,7 +263,7 @@ def assemble_book(site_dir: Path, nav: list[NavNode], options: PdfOptions, when:
     internal, external = number_links(body)
     keywords = options.keywords or [node.title for node in nav]
     root = t.element("html", {"lang": options.language or "en"}, None, head(options, when, keywords), body)
-    return PrintBook("<!DOCTYPE html>\n" + t.serialize(root), internal, external, issues, chapters)
+    return PrintBook(root, internal, external, issues, chapters)
 
 
 def number_links(root: Element) -> tuple[list[str], list[str]]:

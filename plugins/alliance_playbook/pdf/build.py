@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .book import PdfError, PdfOptions, assemble_book, build_time
 from .nav import NavNode
+from .parallel import jobs_for, render_parts
+from .parts import part_count, plan_parts
 from .render import render_pdf
 from .worksheets import Worksheet, build_worksheet_pdfs
 
@@ -48,9 +50,16 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
     start = time.perf_counter()
     when = build_time()
     book = assemble_book(site_dir, nav_pages, options, when)
-    log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s; laying out pages...")
+    log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
     target = site_dir / "pdf" / options.pdf_name
-    rendered = render_pdf(book.html, site_dir, target)
+    parts = options.parts or part_count(book.root)
+    if parts > 1:
+        plan = plan_parts(book.root, parts)
+        jobs = jobs_for(len(plan.parts), options.jobs or None)
+        log.info(f"PDF: laying out {len(plan.parts)} parts on {jobs} cores...")
+        rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log)
+    else:
+        rendered = render_pdf(book.html, site_dir, target)
 
     lost = [f"{title!r} (#{prefix})" for prefix, title in book.chapters if prefix not in rendered.anchors]
     if lost:

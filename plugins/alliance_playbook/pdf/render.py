@@ -3,19 +3,30 @@
 Rendering is split from writing so the laid-out pages can be checked first:
 every page of the navigation must have landed somewhere, and every internal
 link must have become at least one clickable area.
+
+:func:`render_pdf` lays out one whole document. :func:`render_part` lays out
+one part of a book that is laid out in parts on several cores (see
+:mod:`.parallel`): its page numbers start where the parts before it end, it
+keeps links to anchors in other parts, and it reports what the merge needs
+(anchors, bookmarks, link areas).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from . import tree as t
 
 #: Options for every PDF this package writes. Tagged for screen readers;
 #: WeasyPrint always embeds (subsets of) the fonts it uses.
 PDF_OPTIONS = {"pdf_tags": True, "uncompressed_pdf": False}
+#: CSS pixels to PDF points.
+PT = 0.75
 
 
 @dataclass
@@ -32,6 +43,30 @@ class Rendered:
     anchor_pages: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Bookmark:
+    level: int
+    label: str
+    #: 0-based page index in its part (in the book once merged).
+    page: int
+    #: Position on the page in PDF points, from the bottom left.
+    x: float
+    y: float
+    closed: bool
+
+
+@dataclass
+class Part:
+    """One laid-out part of a book, as the merge needs it (picklable)."""
+
+    path: str
+    pages: int
+    rendered: Rendered
+    bookmarks: list[Bookmark] = field(default_factory=list)
+    #: Seconds spent laying out, waiting for the page offset, and writing.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
 class _Quiet(logging.Filter):
     """WeasyPrint logs each blocked URL as an error; the build reports them once."""
 
@@ -39,37 +74,177 @@ class _Quiet(logging.Filter):
         return "alliance-pdf: not loaded" not in record.getMessage()
 
 
-def render_pdf(html_text: str, site_dir: Path, target: Path) -> Rendered:
-    """Lay out ``html_text`` (URLs relative to ``site_dir``) and write ``target``."""
-    # Imported here: WeasyPrint needs Pango, and builds without the PDF
-    # (previews, ALLIANCE_PDF=0) should not.
-    from weasyprint import HTML
+@contextmanager
+def fast_page_references() -> Iterator[None]:
+    """Make pydyf's ``PDF.page_references`` a cached tuple while a PDF is written.
+
+    pydyf 0.13 rebuilds the tuple of every page reference on each access, and
+    WeasyPrint's tagging reads it once per tagged element: quadratic in the
+    page count (on a 1,600-page book, 350 million string formats, 40 % of
+    the whole PDF time). The cache is keyed on the page count, the only
+    thing the tuple depends on, so the output is byte for byte the same.
+    """
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property):  # a pydyf that changed it: leave it alone
+        yield
+        return
+
+    def page_references(self):
+        kids = self.pages["Kids"]
+        cached = self.__dict__.get("_alliance_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            self.__dict__["_alliance_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
+@contextmanager
+def _weasyprint() -> Iterator[None]:
     from weasyprint.logger import LOGGER
+
+    quiet = _Quiet()
+    LOGGER.addFilter(quiet)
+    try:
+        with fast_page_references():
+            yield
+    finally:
+        LOGGER.removeFilter(quiet)
+
+
+@contextmanager
+def page_offset(ask: Callable[[int], int]) -> Iterator[None]:
+    """Number the pages from ``ask(pages) + 1`` on, in the running heads and feet.
+
+    WeasyPrint makes the margin boxes (where ``counter(page)`` is printed)
+    after every page is laid out, so the first of them is the moment the
+    part's page count is known. ``ask`` gets that count and returns how many
+    pages come before the part; it may wait for other parts to say theirs.
+    Only the margin boxes see the shifted counter: nothing else in the book
+    prints ``counter(page)`` (the contents list prints numbers it is given).
+    """
+    import weasyprint.layout as layout
+
+    original = layout.make_margin_boxes
+    offset: list[int] = []
+
+    def make_margin_boxes(context, page, state):
+        if not offset:
+            offset.append(ask(state[1]["pages"][-1]))
+        if offset[0]:
+            counters = dict(state[1])
+            counters["page"] = [value + offset[0] for value in counters["page"]]
+            state = (state[0], counters, *state[2:])
+        return original(context, page, state)
+
+    layout.make_margin_boxes = make_margin_boxes
+    try:
+        yield
+    finally:
+        layout.make_margin_boxes = original
+
+
+def _html(html_text: str, site_dir: Path):
+    from weasyprint import HTML
 
     from .fetcher import SiteFetcher
 
     fetcher = SiteFetcher(site_dir)
-    quiet = _Quiet()
-    LOGGER.addFilter(quiet)
-    try:
-        html = HTML(string=html_text, base_url=Path(site_dir).resolve().as_uri() + "/", url_fetcher=fetcher)
+    return HTML(string=html_text, base_url=Path(site_dir).resolve().as_uri() + "/", url_fetcher=fetcher), fetcher
+
+
+def render_pdf(html_text: str, site_dir: Path, target: Path) -> Rendered:
+    """Lay out ``html_text`` (URLs relative to ``site_dir``) and write ``target``."""
+    # Imported late: WeasyPrint needs Pango, and builds without the PDF
+    # (previews, ALLIANCE_PDF=0) should not.
+    with _weasyprint():
+        html, fetcher = _html(html_text, site_dir)
         document = html.render(**PDF_OPTIONS)
         result = Rendered(pages=len(document.pages), blocked=fetcher.blocked)
         _count_link_areas(html.etree_element, document, result)
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target, **PDF_OPTIONS)
-    finally:
-        LOGGER.removeFilter(quiet)
     return result
 
 
+def layout_pages(html_text: str, site_dir: Path) -> int:
+    """How many pages ``html_text`` takes (laid out, not written)."""
+    with _weasyprint():
+        html, _fetcher = _html(html_text, site_dir)
+        return len(html.render(**PDF_OPTIONS).pages)
+
+
+def render_part(html_text: str, site_dir: Path, target: Path, *, elsewhere: Iterable[str] = (),
+                ask_offset: Callable[[int], int] | None = None,
+                laid_out: Callable[[Rendered], None] | None = None) -> Part:
+    """Lay out and write one part of a book.
+
+    ``laid_out`` hears where the anchors are as soon as the pages are laid
+    out, before the (slower) writing.
+
+    ``elsewhere``: anchors this part links to that other parts hold. They
+    are given a stand-in on the part's first page so WeasyPrint keeps the
+    links (it drops links to anchors it cannot see); the merge keeps only
+    each part's own destinations, so the links land on the real anchors.
+    """
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def ask(pages: int) -> int:
+        seconds["layout"] = time.perf_counter() - start
+        offset = ask_offset(pages) if ask_offset else 0
+        seconds["wait"] = time.perf_counter() - start - seconds["layout"]
+        return offset
+
+    with _weasyprint(), page_offset(ask):
+        html, fetcher = _html(html_text, site_dir)
+        document = html.render(**PDF_OPTIONS)
+        done = time.perf_counter()
+        rendered = Rendered(pages=len(document.pages), blocked=fetcher.blocked)
+        _count_link_areas(html.etree_element, document, rendered)
+        if laid_out is not None:
+            laid_out(rendered)
+        bookmarks = [Bookmark(level, label, number, x * PT, (page.height - y) * PT, state == "closed")
+                     for number, page in enumerate(document.pages)
+                     for level, label, (x, y), state in page.bookmarks]
+        if document.pages:
+            stand_ins = document.pages[0].anchors
+            for name in elsewhere:
+                if name not in rendered.anchors:
+                    stand_ins[name] = (0, 0, 0, 0)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written = time.perf_counter()
+        document.write_pdf(target, **PDF_OPTIONS)
+    seconds["margins"] = done - start - seconds.get("layout", 0) - seconds.get("wait", 0)
+    seconds["inventory"] = written - done
+    seconds["write"] = time.perf_counter() - written
+    return Part(str(target), rendered.pages, rendered, bookmarks, seconds)
+
+
 def _count_link_areas(root, document, result: Rendered) -> None:
+    """Note each page's anchors, and make each internal link one clickable area.
+
+    WeasyPrint gives a link an area for every box inside it (a ``<strong>``
+    in the link text, its ``::after``), so one link would count as several.
+    Only the link's own box is kept (the print CSS makes links inside pages
+    inline blocks, so wrapped text stays one box); a link broken across two
+    pages keeps one area on each.
+    """
     parents = t.parent_map(root)
     for number, page in enumerate(document.pages, start=1):
         for name in page.anchors:
             result.anchors.add(name)
             result.anchor_pages.setdefault(name, number)
-        for link_type, _target, _rect, box in page.links:
+        dropped: set[int] = set()
+        by_link: dict[int, list] = {}
+        for position, (link_type, _target, _rect, box) in enumerate(page.links):
             if link_type != "internal":
                 continue
             el = getattr(box, "element", None)
@@ -78,5 +253,10 @@ def _count_link_areas(root, document, result: Rendered) -> None:
             if el is None:
                 result.stray_areas += 1
             else:
-                key = int(el.get("data-ap-link"))
-                result.link_areas[key] = result.link_areas.get(key, 0) + 1
+                by_link.setdefault(int(el.get("data-ap-link")), []).append((position, box.element is el and "::" not in (box.element_tag or "")))
+        for key, areas in by_link.items():
+            own = [position for position, is_own in areas if is_own] or [areas[0][0]]
+            dropped.update(position for position, _is_own in areas if position not in own)
+            result.link_areas[key] = result.link_areas.get(key, 0) + len(own)
+        if dropped:
+            page.links[:] = [link for position, link in enumerate(page.links) if position not in dropped]

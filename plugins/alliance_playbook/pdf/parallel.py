@@ -1,0 +1,173 @@
+"""Lay out the parts of a book on several cores, then merge them into one PDF.
+
+Each worker is a spawned process that lays out one part at a time with
+WeasyPrint. Page numbers run on across parts: when a worker has laid out
+its part's pages (the margin boxes, where page numbers print, come last)
+it says how many there are and waits for its offset, which is known once
+every earlier part has said the same (see :func:`.render.page_offset`).
+Meanwhile this process lays out the front matter with stand-in page
+numbers to learn its length; at the end it lays it out again with the real
+numbers, and :func:`.merge.merge_parts` joins everything into one tagged
+PDF with one outline and one set of named destinations.
+
+The parts depend only on the content (never on the number of cores), so
+the PDF is the same bytes on any machine for the same SOURCE_DATE_EPOCH.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import tempfile
+import time
+import traceback
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Callable
+
+from .book import PdfError
+from .parts import Plan, front_html
+from .render import Part, Rendered, layout_pages, render_part
+
+_log = logging.getLogger(__name__)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _worker(conn: Connection, site_dir: str) -> None:
+    """A worker process: lays out parts until told to stop (``None``)."""
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        index, html_text, elsewhere, target = job
+
+        def ask(pages: int, index: int = index) -> int:
+            conn.send(("pages", index, pages))
+            offset = conn.recv()
+            if offset is None:  # the build failed elsewhere: stop
+                raise _Stop
+            return offset
+
+        def laid_out(rendered, index: int = index) -> None:
+            conn.send(("anchors", index, rendered.anchor_pages))
+
+        try:
+            part = render_part(html_text, Path(site_dir), Path(target), elsewhere=elsewhere, ask_offset=ask, laid_out=laid_out)
+        except _Stop:
+            return
+        except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
+            conn.send(("error", index, traceback.format_exc()))
+            return
+        conn.send(("done", index, part))
+
+
+def jobs_for(parts: int, wanted: int | None = None) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(parts, wanted or cores))
+
+
+def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: int,
+                 log: logging.Logger | logging.LoggerAdapter | None = None,
+                 merge: Callable | None = None) -> Rendered:
+    """Lay out ``plan``'s parts on ``jobs`` processes and write the merged book to ``target``."""
+    from .merge import merge_parts
+
+    log = log or _log
+    merge = merge or merge_parts
+    start = time.perf_counter()
+    context = multiprocessing.get_context("spawn")  # not fork: the parent may hold GLib/fontconfig state
+    with tempfile.TemporaryDirectory(prefix="alliance-pdf-") as scratch:
+        workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        try:
+            for _ in range(jobs):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_worker, args=(theirs, str(site_dir)), daemon=True)
+                process.start()
+                theirs.close()
+                workers.append((process, ours))
+            queue = list(range(len(plan.parts)))
+            busy: dict[Connection, int] = {}
+
+            def give(conn: Connection) -> None:
+                if queue:
+                    index = queue.pop(0)
+                    source = plan.parts[index]
+                    conn.send((index, source.html, source.elsewhere, str(Path(scratch) / f"part-{index:03d}.pdf")))
+                    busy[conn] = index
+
+            for _process, conn in workers:
+                give(conn)
+
+            # The front matter's length, with stand-in numbers, while the workers lay out.
+            front_pages = layout_pages(front_html(book_root, plan, None), site_dir)
+            log.debug(f"PDF: front matter measured ({front_pages} pages) at {time.perf_counter() - start:.1f} s")
+
+            counts: dict[int, int] = {}
+            waiting: dict[int, Connection] = {}
+            anchors: dict[int, dict[str, int]] = {}
+            parts: dict[int, Part] = {}
+            front: Part | None = None
+            sent = 0  # parts 0..sent-1 have their offset
+
+            def send_offsets() -> None:
+                nonlocal sent
+                while sent in waiting and all(i in counts for i in range(sent)):
+                    waiting.pop(sent).send(front_pages + sum(counts[i] for i in range(sent)))
+                    sent += 1
+
+            while len(parts) < len(plan.parts):
+                for conn in wait([c for c in busy]):
+                    try:
+                        message = conn.recv()
+                    except EOFError:
+                        raise PdfError(f"a PDF worker stopped unexpectedly while laying out part {busy[conn] + 1}") from None
+                    kind, index, payload = message
+                    if kind == "pages":
+                        counts[index] = payload
+                        waiting[index] = conn
+                        log.info(f"PDF: part {index + 1}/{len(plan.parts)} laid out ({payload} pages, {time.perf_counter() - start:.0f} s)")
+                        send_offsets()
+                    elif kind == "anchors":
+                        anchors[index] = payload
+                    elif kind == "done":
+                        parts[index] = payload
+                        log.debug(f"PDF: part {index + 1} took " + ", ".join(f"{k} {v:.1f} s" for k, v in payload.seconds.items()))
+                        del busy[conn]
+                        give(conn)
+                    else:
+                        raise PdfError(f"laying out part {index + 1} of the PDF failed:\n{payload}")
+                send_offsets()
+                if front is None and len(anchors) == len(plan.parts):
+                    # Every page is placed: the contents get their numbers while the last parts are written.
+                    numbers: dict[str, int] = {}
+                    offset = front_pages
+                    for index in range(len(plan.parts)):
+                        for name, page in anchors[index].items():
+                            numbers.setdefault(name, offset + page)
+                        offset += counts[index]
+                    front = render_part(front_html(book_root, plan, numbers), site_dir, Path(scratch) / "front.pdf",
+                                        elsewhere=plan.front_links)
+
+            ordered = [parts[i] for i in range(len(plan.parts))]
+            assert front is not None
+            if front.pages > front_pages:
+                raise PdfError(f"the contents took {front.pages} pages with their page numbers, {front_pages} with stand-ins; "
+                               "set ALLIANCE_PDF_PARTS=1 to lay the book out in one piece")
+            log.info(f"PDF: {len(plan.parts)} parts laid out on {jobs} cores in {time.perf_counter() - start:.1f} s "
+                     f"(front matter: {front.seconds.get('layout', 0) + front.seconds.get('write', 0):.1f} s); merging...")
+            return merge([front, *ordered], target, front_pages=front_pages)
+        finally:
+            for process, conn in workers:
+                try:
+                    conn.send(None)
+                except (OSError, ValueError):
+                    pass
+                conn.close()
+            for process, _conn in workers:
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.kill()
