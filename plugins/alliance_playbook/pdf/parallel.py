@@ -157,6 +157,8 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
             if front.pages > front_pages:
                 raise PdfError(f"the contents took {front.pages} pages with their page numbers, {front_pages} with stand-ins; "
                                "set ALLIANCE_PDF_PARTS=1 to lay the book out in one piece")
+            if front.pages < front_pages:
+                log.info(f"PDF: the contents took {front.pages} page(s) with their numbers, {front_pages} with stand-ins: a blank page follows them")
             log.info(f"PDF: {len(plan.parts)} parts laid out on {jobs} cores in {time.perf_counter() - start:.1f} s "
                      f"(front matter: {front.seconds.get('layout', 0) + front.seconds.get('write', 0):.1f} s); merging...")
             return merge([front, *ordered], target, front_pages=front_pages)

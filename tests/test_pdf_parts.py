@@ -1,0 +1,122 @@
+"""A book laid out in parts: how it is cut, numbered and merged.
+
+The whole-book checks (outline, links, contents numbers, tags, glyphs) run
+on a real build laid out in three parts in ``test_pdf.py`` (the fork) and
+``test_quality_gates.py`` (identical bytes with one or two processes). These
+are the pieces on their own, on small made-up books.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from alliance_playbook.pdf import NavNode, PdfOptions
+from alliance_playbook.pdf.book import assemble_book
+from alliance_playbook.pdf.parts import MAX_PARTS, part_count, plan_parts
+from alliance_playbook.pdf.render import fast_page_references, render_part
+from conftest import copy_project, run_mkdocs
+
+WORDS = "partners agree on shared goals and report progress to each other every quarter ".split()
+
+
+def _page(title: str, paragraphs: int, links: list[str] = ()) -> str:
+    body = "".join(f"<p>{' '.join(WORDS * 4)}</p>" for _ in range(paragraphs))
+    refs = "".join(f'<p><a href="{href}">see {href}</a></p>' for href in links)
+    return f'<html><body><article class="md-content__inner md-typeset"><h1>{title}</h1>{body}{refs}</article></body></html>'
+
+
+def _book(tmp_path: Path, cases: int = 12):
+    """A home page, then a "Cases" section of ``cases`` pages that link to each other and home."""
+    site = tmp_path / "site"
+    (site / "cases").mkdir(parents=True)
+    (site / "index.html").write_text(_page("Home", 2), encoding="utf-8")
+    children = []
+    for i in range(cases):
+        (site / "cases" / f"c{i}").mkdir()
+        links = ["../../", f"../c{(i + 5) % cases}/"]
+        (site / "cases" / f"c{i}" / "index.html").write_text(_page(f"Case {i}", 3 + i % 3, links), encoding="utf-8")
+        children.append(NavNode(f"Case {i}", f"cases/c{i}/", f"cases/c{i}/index.html"))
+    nav = [NavNode("Home", "", "index.html"), NavNode("Cases", None, None, children)]
+    return site, nav, assemble_book(site, nav, PdfOptions(site_name="Parts test"))
+
+
+def test_a_book_is_cut_before_chapters_into_whole_documents(tmp_path):
+    _site, _nav, book = _book(tmp_path)
+    plan = plan_parts(book.root, 3)
+    assert len(plan.parts) == 3
+    # Every chapter exactly once, in reading order, across the parts.
+    chapters = [anchor for part in plan.parts for anchor in part.chapters]
+    assert chapters == [a for a, _title in book.chapters]
+    for part in plan.parts:
+        doc = BeautifulSoup(part.html, "html.parser")
+        assert doc.select_one("head style") and doc.html["lang"] == "en"
+        assert not doc.select(".ap-cover, .ap-toc")  # the front matter is a part of its own
+        ids = {el["id"] for el in doc.select("[id]")}
+        targets = {a["href"][1:] for a in doc.select("a[href^='#']")}
+        assert part.elsewhere == sorted(targets - ids)
+        # A part that starts inside "Cases" reopens it: no id, its title for the running head.
+        for shell in doc.select("section.ap-continued"):
+            assert not shell.has_attr("id") and "ap-node" not in shell["class"]
+            assert shell["data-ap-part"] == "Cases"
+    assert any(BeautifulSoup(p.html, "html.parser").select("section.ap-continued") for p in plan.parts[1:])
+    # Cut at about equal cost (chapters differ by up to half).
+    costs = [p.cost for p in plan.parts]
+    assert max(costs) < 1.6 * min(costs)
+    # The same content gives the same parts.
+    _s, _n, again = _book(tmp_path / "again")
+    assert [p.html for p in plan_parts(again.root, 3).parts] == [p.html for p in plan.parts]
+
+
+def test_how_many_parts_follows_the_size_of_the_book(tmp_path):
+    _site, _nav, small = _book(tmp_path / "small", cases=2)
+    _site, _nav, large = _book(tmp_path / "large", cases=40)
+    assert part_count(small.root) == 1
+    assert part_count(large.root, part_cost=1_000) == MAX_PARTS
+    assert 1 < part_count(large.root, part_cost=20_000) < MAX_PARTS
+    assert len(plan_parts(small.root, 50).parts) == 3  # never more parts than chapters
+
+
+def test_a_part_numbers_its_pages_from_its_offset(tmp_path):
+    _site, nav, book = _book(tmp_path, cases=4)
+    site = tmp_path / "site"
+    plan = plan_parts(book.root, 2)
+    asked = []
+
+    def ask(pages: int) -> int:
+        asked.append(pages)
+        return 40
+
+    part = render_part(plan.parts[1].html, site, tmp_path / "p.pdf", elsewhere=plan.parts[1].elsewhere, ask_offset=ask)
+    assert asked == [part.pages] and part.pages >= 2
+    footers = [text.strip().splitlines()[-1] for text in
+               subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], check=True, capture_output=True, text=True).stdout.split("\f")[:-1]]
+    assert footers == [str(41 + i) for i in range(part.pages)]
+    # Links to chapters in the other part are kept (with a stand-in the merge drops).
+    assert set(plan.parts[1].elsewhere) <= set(PdfReader(tmp_path / "p.pdf").named_destinations)
+    assert not set(plan.parts[1].elsewhere) & part.rendered.anchors
+
+
+def test_the_page_reference_cache_changes_no_byte(tmp_path):
+    from weasyprint import HTML
+
+    html = "<html lang=en><body>" + "".join(f"<h2 id=h{i}>Part {i}</h2><p><a href='#h{(i + 3) % 30}'>next</a> {' '.join(WORDS * 30)}</p>" for i in range(30)) + "</body></html>"
+    plain = HTML(string=html).write_pdf(pdf_tags=True)
+    with fast_page_references():
+        cached = HTML(string=html).write_pdf(pdf_tags=True)
+    (tmp_path / "cached.pdf").write_bytes(cached)
+    assert len(PdfReader(tmp_path / "cached.pdf").pages) > 5
+    assert plain == cached
+
+
+@pytest.mark.parametrize("value", ["two", "-1"])
+def test_a_bad_parts_setting_is_a_clear_error(tmp_path, value):
+    project = copy_project(tmp_path / "project")
+    proc = run_mkdocs(project, env={"ALLIANCE_PDF": "1", "ALLIANCE_PDF_PARTS": value}, check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "ALLIANCE_PDF_PARTS must be a whole number" in proc.stderr
+    assert not (project / "site" / "pdf").exists()
