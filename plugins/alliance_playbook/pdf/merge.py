@@ -131,6 +131,7 @@ def merge_parts(parts: list[Part], target: Path, *, front_pages: int | None = No
             for name, page in rendered.anchor_pages.items():
                 merged.anchor_pages.setdefault(name, offset + page)
 
+        merged.blocked = list(dict.fromkeys(merged.blocked))  # a URL blocked in several parts, once
         root.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = annotation_key
         names = book.Root.get("/Names")

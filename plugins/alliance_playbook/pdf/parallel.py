@@ -139,7 +139,9 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                         del busy[conn]
                         give(conn)
                     else:
-                        raise PdfError(f"laying out part {index + 1} of the PDF failed:\n{payload}")
+                        log.debug(f"PDF: part {index + 1} failed:\n{payload}")
+                        last = payload.strip().splitlines()[-1] if payload.strip() else "no message"
+                        raise PdfError(f"laying out part {index + 1} of the PDF failed: {last} (run mkdocs build -v for the details)")
                 send_offsets()
                 if front is None and len(anchors) == len(plan.parts):
                     # Every page is placed: the contents get their numbers while the last parts are written.
