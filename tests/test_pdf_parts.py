@@ -120,3 +120,32 @@ def test_a_bad_parts_setting_is_a_clear_error(tmp_path, value):
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "ALLIANCE_PDF_PARTS must be a whole number" in proc.stderr
     assert not (project / "site" / "pdf").exists()
+
+
+# Workers that fail, for the coordinator (module level: spawned processes import them).
+def _failing_worker(conn, site_dir):
+    job = conn.recv()
+    conn.send(("error", job[0], "Traceback (most recent call last):\n  ...\nValueError: the part could not be laid out"))
+
+
+def _dying_worker(conn, site_dir):
+    import os
+
+    conn.recv()
+    os._exit(3)
+
+
+@pytest.mark.parametrize("worker, message", [
+    (_failing_worker, "laying out part 1 of the PDF failed: ValueError: the part could not be laid out"),
+    (_dying_worker, "a PDF worker stopped unexpectedly while laying out part 1"),
+])
+def test_a_failed_part_fails_the_book_clearly(tmp_path, worker, message):
+    from alliance_playbook.pdf.book import PdfError
+    from alliance_playbook.pdf.parallel import render_parts
+
+    site, _nav, book = _book(tmp_path, cases=4)
+    target = site / "pdf" / "book.pdf"
+    with pytest.raises(PdfError) as caught:
+        render_parts(plan_parts(book.root, 2), book.root, site, target, jobs=2, worker=worker)
+    assert message in str(caught.value) and "Traceback" not in str(caught.value)
+    assert not target.exists() and not target.parent.exists()

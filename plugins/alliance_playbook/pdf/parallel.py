@@ -72,8 +72,12 @@ def jobs_for(parts: int, wanted: int | None = None) -> int:
 
 def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: int,
                  log: logging.Logger | logging.LoggerAdapter | None = None,
-                 merge: Callable | None = None) -> Rendered:
-    """Lay out ``plan``'s parts on ``jobs`` processes and write the merged book to ``target``."""
+                 merge: Callable | None = None, worker: Callable[[Connection, str], None] | None = None) -> Rendered:
+    """Lay out ``plan``'s parts on ``jobs`` processes and write the merged book to ``target``.
+
+    ``merge`` and ``worker`` stand in for :func:`.merge.merge_parts` and
+    :func:`_worker` (tests use them to see failures handled).
+    """
     from .merge import merge_parts
 
     log = log or _log
@@ -85,7 +89,7 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
         try:
             for _ in range(jobs):
                 ours, theirs = context.Pipe()
-                process = context.Process(target=_worker, args=(theirs, str(site_dir)), daemon=True)
+                process = context.Process(target=worker or _worker, args=(theirs, str(site_dir)), daemon=True)
                 process.start()
                 theirs.close()
                 workers.append((process, ours))
