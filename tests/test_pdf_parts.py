@@ -149,3 +149,37 @@ def test_a_failed_part_fails_the_book_clearly(tmp_path, worker, message):
         render_parts(plan_parts(book.root, 2), book.root, site, target, jobs=2, worker=worker)
     assert message in str(caught.value) and "Traceback" not in str(caught.value)
     assert not target.exists() and not target.parent.exists()
+
+
+def test_without_worker_processes_the_book_is_made_in_one_piece(tmp_path):
+    """Inside a daemonic process (a task queue's worker, say) no process can be started."""
+    import multiprocessing
+
+    site, nav, _book_ = _book(tmp_path, cases=6)
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_build_in_a_daemon, args=(str(site), nav, queue), daemon=True)
+    child.start()
+    pages, messages = queue.get(timeout=120)
+    child.join(timeout=10)
+    assert pages >= 8
+    assert any("cannot start a worker process" in m and "one piece" in m for m in messages), messages
+    assert len(PdfReader(site / "pdf" / "parts-test.pdf").pages) == pages
+
+
+def _build_in_a_daemon(site: str, nav, queue) -> None:
+    import logging
+
+    from alliance_playbook.pdf import build_pdf
+
+    messages: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    log = logging.getLogger("parts-test")
+    log.setLevel(logging.INFO)
+    log.addHandler(Keep())
+    result = build_pdf(Path(site), nav, PdfOptions(site_name="Parts test", parts=3), log)
+    queue.put((result.pages, messages))

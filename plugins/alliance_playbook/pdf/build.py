@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .book import PdfError, PdfOptions, assemble_book, build_time
 from .nav import NavNode
-from .parallel import jobs_for, render_parts
+from .parallel import NoWorkers, jobs_for, render_parts
 from .parts import part_count, plan_parts
 from .render import render_pdf
 from .worksheets import Worksheet, build_worksheet_pdfs
@@ -53,12 +53,17 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
     log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
     target = site_dir / "pdf" / options.pdf_name
     parts = options.parts or part_count(book.root)
+    rendered = None
     if parts > 1:
         plan = plan_parts(book.root, parts)
         jobs = jobs_for(len(plan.parts), options.jobs or None)
         log.info(f"PDF: laying out {len(plan.parts)} parts on {jobs} cores...")
-        rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log)
-    else:
+        try:
+            rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log)
+        except NoWorkers as exc:
+            log.info(f"PDF: {exc}; laying the book out in one piece")
+            book = assemble_book(site_dir, nav_pages, options, when)  # the parts marked up the contents list
+    if rendered is None:
         rendered = render_pdf(book.html, site_dir, target)
 
     lost = [f"{title!r} (#{prefix})" for prefix, title in book.chapters if prefix not in rendered.anchors]

@@ -37,6 +37,10 @@ class _Stop(Exception):
     pass
 
 
+class NoWorkers(PdfError):
+    """Worker processes could not be started here (the book is laid out in one piece instead)."""
+
+
 def _worker(conn: Connection, site_dir: str) -> None:
     """A worker process: lays out parts until told to stop (``None``)."""
     while True:
@@ -90,7 +94,10 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
             for _ in range(jobs):
                 ours, theirs = context.Pipe()
                 process = context.Process(target=worker or _worker, args=(theirs, str(site_dir)), daemon=True)
-                process.start()
+                try:
+                    process.start()
+                except (AssertionError, OSError) as exc:  # e.g. inside a daemonic process, or no more processes allowed
+                    raise NoWorkers(f"cannot start a worker process ({exc or type(exc).__name__})") from None
                 theirs.close()
                 workers.append((process, ours))
             queue = list(range(len(plan.parts)))
