@@ -8,6 +8,7 @@ are the pieces on their own, on small made-up books.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -136,8 +137,9 @@ def _dying_worker(conn, site_dir):
 
 
 @pytest.mark.parametrize("worker, message", [
-    (_failing_worker, "laying out part 1 of the PDF failed: ValueError: the part could not be laid out"),
-    (_dying_worker, "a PDF worker stopped unexpectedly while laying out part 1"),
+    # Both workers fail; whichever is heard first names its part.
+    (_failing_worker, r"laying out part [12] of the PDF failed: ValueError: the part could not be laid out \(run mkdocs build -v"),
+    (_dying_worker, r"a PDF worker stopped unexpectedly while laying out part [12]$"),
 ])
 def test_a_failed_part_fails_the_book_clearly(tmp_path, worker, message):
     from alliance_playbook.pdf.book import PdfError
@@ -147,7 +149,7 @@ def test_a_failed_part_fails_the_book_clearly(tmp_path, worker, message):
     target = site / "pdf" / "book.pdf"
     with pytest.raises(PdfError) as caught:
         render_parts(plan_parts(book.root, 2), book.root, site, target, jobs=2, worker=worker)
-    assert message in str(caught.value) and "Traceback" not in str(caught.value)
+    assert re.search(message, str(caught.value)) and "Traceback" not in str(caught.value)
     assert not target.exists() and not target.parent.exists()
 
 
