@@ -69,6 +69,17 @@ def _worker(conn: Connection, site_dir: str) -> None:
         conn.send(("done", index, part))
 
 
+def page_numbers(front_pages: int, parts: list[tuple[int, dict[str, int]]]) -> dict[str, int]:
+    """The book's page number of each anchor, from each part's page count and its anchors' pages in it (1-based)."""
+    numbers: dict[str, int] = {}
+    offset = front_pages
+    for pages, anchors in parts:
+        for name, page in anchors.items():
+            numbers.setdefault(name, offset + page)
+        offset += pages
+    return numbers
+
+
 def jobs_for(parts: int, wanted: int | None = None) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(parts, wanted or cores))
@@ -156,12 +167,7 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                 send_offsets()
                 if front is None and len(anchors) == len(plan.parts):
                     # Every page is placed: the contents get their numbers while the last parts are written.
-                    numbers: dict[str, int] = {}
-                    offset = front_pages
-                    for index in range(len(plan.parts)):
-                        for name, page in anchors[index].items():
-                            numbers.setdefault(name, offset + page)
-                        offset += counts[index]
+                    numbers = page_numbers(front_pages, [(counts[i], anchors[i]) for i in range(len(plan.parts))])
                     front = render_part(front_html(book_root, plan, numbers), site_dir, Path(scratch) / "front.pdf",
                                         elsewhere=plan.front_links)
 
