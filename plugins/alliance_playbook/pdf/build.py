@@ -62,7 +62,6 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
             rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log)
         except NoWorkers as exc:
             log.info(f"PDF: {exc}; laying the book out in one piece")
-            book = assemble_book(site_dir, nav_pages, options, when)  # the parts marked up the contents list
     if rendered is None:
         rendered = render_pdf(book.html, site_dir, target)
 

@@ -13,6 +13,7 @@ its contents list prints the page numbers the other parts ended up on.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from . import tree as t
@@ -167,10 +168,13 @@ def front_html(book_root: Element, plan: Plan, pages: dict[str, int] | None, wid
     as the real numbers (digits share one width), to learn how many pages
     the front matter takes before the real numbers are known.
     """
-    toc = t.first(plan.front, lambda el: t.has_class(el, "ap-toc"))
-    if toc is not None:
-        toc.set("data-ap-numbers", "")
-        for a in toc.iter("a"):
-            target = (a.get("href") or "#")[1:]
-            a.set("data-ap-page", "0" * width if pages is None else str(pages.get(target, "")))
-    return _document(book_root, list(plan.front))
+    front = []
+    for el in plan.front:
+        if t.has_class(el, "ap-toc"):
+            el = copy.deepcopy(el)  # the book itself keeps its target-counter contents list
+            el.set("data-ap-numbers", "")
+            for a in el.iter("a"):
+                target = (a.get("href") or "#")[1:]
+                a.set("data-ap-page", "0" * width if pages is None else str(pages.get(target, "")))
+        front.append(el)
+    return _document(book_root, front)

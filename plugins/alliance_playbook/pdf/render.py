@@ -152,6 +152,8 @@ def page_offset(ask: Callable[[int], int]) -> Iterator[None]:
 
 
 def _html(html_text: str, site_dir: Path):
+    # Imported late: WeasyPrint needs Pango, and builds without the PDF
+    # (previews, ALLIANCE_PDF=0) should not.
     from weasyprint import HTML
 
     from .fetcher import SiteFetcher
@@ -161,17 +163,8 @@ def _html(html_text: str, site_dir: Path):
 
 
 def render_pdf(html_text: str, site_dir: Path, target: Path) -> Rendered:
-    """Lay out ``html_text`` (URLs relative to ``site_dir``) and write ``target``."""
-    # Imported late: WeasyPrint needs Pango, and builds without the PDF
-    # (previews, ALLIANCE_PDF=0) should not.
-    with _weasyprint():
-        html, fetcher = _html(html_text, site_dir)
-        document = html.render(**PDF_OPTIONS)
-        result = Rendered(pages=len(document.pages), blocked=fetcher.blocked)
-        _count_link_areas(html.etree_element, document, result)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, **PDF_OPTIONS)
-    return result
+    """Lay out ``html_text`` (URLs relative to ``site_dir``) and write ``target``: a whole document."""
+    return render_part(html_text, site_dir, target).rendered
 
 
 def layout_pages(html_text: str, site_dir: Path) -> int:
@@ -184,7 +177,7 @@ def layout_pages(html_text: str, site_dir: Path) -> int:
 def render_part(html_text: str, site_dir: Path, target: Path, *, elsewhere: Iterable[str] = (),
                 ask_offset: Callable[[int], int] | None = None,
                 laid_out: Callable[[Rendered], None] | None = None) -> Part:
-    """Lay out and write one part of a book.
+    """Lay out and write one part of a book (or a whole document, given only the first three arguments).
 
     ``laid_out`` hears where the anchors are as soon as the pages are laid
     out, before the (slower) writing.
