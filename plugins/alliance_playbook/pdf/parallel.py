@@ -142,7 +142,7 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                     sent += 1
 
             while len(parts) < len(plan.parts):
-                for conn in wait([c for c in busy]):
+                for conn in wait(list(busy)):
                     try:
                         message = conn.recv()
                     except EOFError:
@@ -152,7 +152,6 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                         counts[index] = payload
                         waiting[index] = conn
                         log.info(f"PDF: part {index + 1}/{len(plan.parts)} laid out ({payload} pages, {time.perf_counter() - start:.0f} s)")
-                        send_offsets()
                     elif kind == "anchors":
                         anchors[index] = payload
                     elif kind == "done":

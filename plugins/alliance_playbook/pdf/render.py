@@ -60,11 +60,14 @@ class Part:
     """One laid-out part of a book, as the merge needs it (picklable)."""
 
     path: str
-    pages: int
     rendered: Rendered
     bookmarks: list[Bookmark] = field(default_factory=list)
     #: Seconds spent laying out, waiting for the page offset, and writing.
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return self.rendered.pages
 
 
 class _Quiet(logging.Filter):
@@ -218,7 +221,7 @@ def render_part(html_text: str, site_dir: Path, target: Path, *, elsewhere: Iter
     seconds["margins"] = done - start - seconds.get("layout", 0) - seconds.get("wait", 0)
     seconds["inventory"] = written - done
     seconds["write"] = time.perf_counter() - written
-    return Part(str(target), rendered.pages, rendered, bookmarks, seconds)
+    return Part(str(target), rendered, bookmarks, seconds)
 
 
 def _count_link_areas(root, document, result: Rendered) -> None:
