@@ -6,16 +6,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, printable, summary
+
+
+def _github_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF escaped (GitHub's rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value: also ':' and ',' escaped, so a
+    file name cannot end the property or add one."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _print_problems(problems: list[Problem], fmt: str, stream) -> None:
     for p in problems:
         if fmt == "github":
             level = "warning" if p.severity == "warning" else "error"
-            msg = (f"{p.field}: " if p.field else "") + p.message
-            msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{level} file={p.path},line={p.line},col={p.col}::{msg}", file=stream)
+            msg = printable((f"{p.field}: " if p.field else "") + p.message)
+            print(f"::{level} file={_github_property(printable(p.path))},line={p.line},col={p.col}::{_github_data(msg)}", file=stream)
         else:
             print(p, file=stream)
 
@@ -38,14 +48,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         project = load_project(root, content_dir=args.content_dir, casestudies_dir=args.casestudies_dir, include_drafts=args.drafts)
     except ContentError as exc:
         _print_problems(exc.problems, args.format, sys.stdout)
-        files = getattr(exc, "files_checked", None)
-        count = len(exc.problems)
-        print(f"{files if files is not None else '?'} files checked, {count} error{'s' if count != 1 else ''}")
+        print(summary(exc.files_checked, len(exc.problems)))
         return 1
     if not args.quiet_warnings:
         _print_problems(project.warnings, args.format, sys.stdout)
-    w = len(project.warnings)
-    print(f"{project.files_checked} files checked, 0 errors" + (f", {w} warning{'s' if w != 1 else ''}" if w else ""))
+    print(summary(project.files_checked, 0, len(project.warnings)))
     return 0
 
 

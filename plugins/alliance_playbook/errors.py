@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -19,17 +20,42 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}"
-        label = f"{self.field}: " if self.field else ""
+        where = f"{printable(self.path)}:{self.line}:{self.col}"
+        label = f"{printable(self.field)}: " if self.field else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{label}{self.message}"
+        return f"{where}: {prefix}{label}{printable(self.message)}"
+
+
+#: Characters that would let a value forge or hide output in a terminal or a
+#: CI log: C0/C1 controls (escape sequences, line breaks), DEL, the bidi
+#: overrides and isolates, line and paragraph separators, zero-width marks.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character spelled as an escape (``\\x1b``, ``\\n``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    names = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return _UNPRINTABLE.sub(lambda m: names.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A value for a message: in quotes, unprintable characters escaped, cut
+    to about ``limit`` characters (a message must stay one readable line)."""
+    text = printable(str(value))
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"'{text}'"
 
 
 class ContentError(Exception):
     """Raised with every problem of a run at once; never for a bug of ours."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], files_checked: int | None = None):
         self.problems = sorted(problems)
+        #: How many files the run read, when it read a project.
+        self.files_checked = files_checked
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -56,6 +82,16 @@ class ProblemList:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise ContentError(self.errors)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def summary(files: int | None, errors: int, warnings: int = 0) -> str:
+    """The last line of a run: ``41 files checked, 2 errors, 1 warning``."""
+    line = f"{'?' if files is None else files} files checked, {_count(errors, 'error')}"
+    return line + (f", {_count(warnings, 'warning')}" if warnings else "")
 
 
 def normalise_token(value: str) -> str:

@@ -33,6 +33,11 @@ class Translator:
         self.language = language or "en"
         self._table = catalog(self.language)
 
+    @property
+    def known(self) -> bool:
+        """Whether this language has labels (English always has)."""
+        return self.language.split("-")[0].split("_")[0].lower() == "en" or bool(self._table)
+
     def __call__(self, text: str, **values: object) -> str:
         out = self._table.get(text, text)
         return out.format(**values) if values else out

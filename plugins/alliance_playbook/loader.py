@@ -9,13 +9,14 @@ data: object tags, aliases, merge keys, complex keys and duplicate keys.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
 import yaml
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, printable, quoted
 
 try:  # the C parser is many times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -46,9 +47,10 @@ class SourceMap:
     and validating the file.
     """
 
-    def __init__(self, path: str, root: yaml.Node | None = None):
+    def __init__(self, path: str, root: yaml.Node | None = None, text: str = ""):
         self.path = path
         self.root = root
+        self.text = text
 
     def _walk(self, loc: Loc) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
         """(deepest value node, its key node, whether all of ``loc`` was found)."""
@@ -77,6 +79,34 @@ class SourceMap:
     def has(self, loc: Loc) -> bool:
         return self._walk(tuple(loc))[2]
 
+    def found(self, loc: Loc) -> Loc:
+        """The longest part of ``loc`` that is written in the file (a lesson
+        written as a plain id has no ``.lesson`` key of its own)."""
+        loc = tuple(loc)
+        while loc and not self.has(loc):
+            loc = loc[:-1]
+        return loc
+
+    def find(self, loc: Loc, pattern: "re.Pattern[str]", nth: int = 0) -> tuple[int, int] | None:
+        """Where the ``nth`` match of ``pattern`` lies inside the value at
+        ``loc`` as written in the file (1-based line and column), so a link
+        inside a folded or quoted scalar is reported where it really is."""
+        node, _key, complete = self._walk(tuple(loc))
+        if not complete or node is None or not self.text:
+            return None
+        lines = self.text.split("\n")
+        start, end = node.start_mark, node.end_mark
+        seen = 0
+        for number in range(start.line, min(end.line, len(lines) - 1) + 1):
+            line = lines[number]
+            first = start.column if number == start.line else 0
+            last = end.column if number == end.line else len(line)
+            for match in pattern.finditer(line, first, max(first, last)):
+                if seen == nth:
+                    return number + 1, match.start() + 1
+                seen += 1
+        return None
+
     def raw(self, loc: Loc) -> str:
         """The text of a plain (unquoted) scalar as written, else ''."""
         node, _key, complete = self._walk(tuple(loc))
@@ -102,13 +132,34 @@ def format_loc(loc: Loc) -> str:
 
 @dataclass
 class LoadedFile:
+    """A parsed file: its plain data, where each value was written, and the
+    problems found in its values (refused values are None in ``data``)."""
+
     path: str
     data: Any
     source: SourceMap
+    problems: list[Problem]
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+#: How deep mappings and lists may nest. The deepest contract field is four
+#: levels down (a worksheet's scale labels); 32 leaves room and keeps the
+#: builder's recursion far from Python's limit.
+MAX_DEPTH = 32
+#: The largest YAML file read (bytes). A case with every field at its limit
+#: is well under this; anything bigger is a mistake or an attack.
+MAX_FILE_BYTES = 1_000_000
+
+# YAML 1.1 (PyYAML) reads these plain scalars as numbers nobody meant:
+# 010 is 8 (octal), 0x1F is 31, 0b11 is 3, 3:1 is 181 and 1:30 is 90 (base 60).
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+_HEX_OR_BINARY = re.compile(r"^[-+]?0[xXbB][0-9a-fA-F_]+$")
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+# ... and read these, which YAML 1.2 (and everyone) reads as numbers, as text.
+_SCIENTIFIC = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 
 
 class _Builder:
@@ -117,6 +168,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.alias_seen = False
+        self.depth = 0
 
     def fail(self, node: yaml.Node, loc: Loc, message: str) -> None:
         line, col = _mark(node)
@@ -134,6 +186,9 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, loc)
+        if len(loc) >= MAX_DEPTH:
+            self.fail(node, loc, f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; no field needs that many")
+            return None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
                 self.fail(node, loc, f"the tag '{_short_tag(node.tag)}' is not allowed here")
@@ -154,11 +209,42 @@ class _Builder:
         if construct is None:
             self.fail(node, loc, f"the tag '{_short_tag(node.tag)}' is not allowed here")
             return None
+        if not node.style and node.tag in (_TAG + "int", _TAG + "float", _TAG + "str"):
+            number = self.plain_number(node, loc)
+            if number is not _NOT_A_NUMBER:
+                return number
         try:
             return construct(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(node, loc, f"cannot read the value {node.value!r}: {exc}")
+            self.fail(node, loc, f"cannot read the value {quoted(node.value)}: {printable(str(exc))}")
             return None
+
+    def plain_number(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        """Read an unquoted number as people mean it, not as YAML 1.1 does:
+        refuse octal, hex, binary and base-60 forms (saying what they became),
+        accept scientific notation. Anything else: ``_NOT_A_NUMBER``."""
+        raw = node.value
+        if node.tag == _TAG + "str":
+            if _SCIENTIFIC.match(raw):
+                value = float(raw)
+                if value != value or value in (float("inf"), float("-inf")):
+                    self.fail(node, loc, f"the number {quoted(raw)} is too large to use; write a smaller one")
+                    return None
+                return value
+            return _NOT_A_NUMBER
+        reading = None
+        if node.tag == _TAG + "int" and _OCTAL.match(raw) and raw.strip("+-0_"):
+            reading = f"YAML reads {raw} as the octal number {_read_int(node)}: write it without the leading 0 ({int(raw.replace('_', ''), 10)})"
+        elif node.tag == _TAG + "int" and _HEX_OR_BINARY.match(raw):
+            base = "hexadecimal" if raw.lstrip("+-")[1] in "xX" else "binary"
+            reading = f"YAML reads {raw} as the {base} number {_read_int(node)}: write {_read_int(node)} if you mean that number"
+        elif _SEXAGESIMAL.match(raw):
+            number = _read_int(node) if node.tag == _TAG + "int" else _CONSTRUCTOR.construct_yaml_float(node)
+            reading = f"YAML reads {raw} as the base-60 number {number}"
+        if reading is None:
+            return _NOT_A_NUMBER
+        self.fail(node, loc, f"{reading}; if it is text (a ratio, a time), put it in quotes: \"{raw}\"")
+        return None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -172,14 +258,24 @@ class _Builder:
                 continue
             key = self.scalar(key_node, loc + ("<key>",))
             if isinstance(key, bool) or not isinstance(key, (str, int)):
-                self.fail(key_node, loc, f"the key {key_node.value!r} must be text; put it in quotes")
+                self.fail(key_node, loc, f"the key {quoted(key_node.value)} must be text; put it in quotes")
                 continue
+            # Keys are names: 1 and "1" are the same key (a scale's labels
+            # read their numbers back from the text).
+            key = key_node.value if isinstance(key, int) else key
             if key in first_seen:
-                self.fail(key_node, loc + (key,), f"duplicate key '{key}' (first given on line {first_seen[key]}); keep only one")
+                self.fail(key_node, loc + (key,), f"duplicate key {quoted(key)} (first given on line {first_seen[key]}); keep only one")
                 continue
             first_seen[key] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, loc + (key,))
         return result
+
+
+_NOT_A_NUMBER = object()
+
+
+def _read_int(node: yaml.ScalarNode) -> int:
+    return _CONSTRUCTOR.construct_yaml_int(node)
 
 
 def _alias_problem(text: str, path: str) -> Problem:
@@ -210,8 +306,13 @@ def _decode(raw: bytes, path: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def load_yaml_text(raw: bytes | str, path: str) -> LoadedFile:
-    """Parse one YAML document; raise ContentError listing every problem."""
+def load_yaml_text(raw: bytes | str, path: str, strict: bool = True) -> LoadedFile:
+    """Parse one YAML document.
+
+    A file that cannot be parsed raises ContentError. Refused values (tags,
+    aliases, duplicate keys, numbers YAML 1.1 rewrites) raise it too when
+    ``strict``; otherwise they are listed in the result's ``problems``, so the
+    rest of the file can still be checked in the same run."""
     text = _decode(raw, path) if isinstance(raw, bytes) else raw
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -233,9 +334,9 @@ def load_yaml_text(raw: bytes | str, path: str) -> LoadedFile:
     data = builder.build(node, ())
     if builder.alias_seen:
         builder.problems.append(_alias_problem(text, path))
-    if builder.problems:
+    if builder.problems and strict:
         raise ContentError(builder.problems)
-    return LoadedFile(path, data, SourceMap(path, node))
+    return LoadedFile(path, data, SourceMap(path, node, text), builder.problems)
 
 
 def _explain_syntax(message: str, text: str, line: int) -> str:
@@ -253,11 +354,27 @@ def _explain_syntax(message: str, text: str, line: int) -> str:
     return message
 
 
-def load_yaml_file(path: Path, display: str | None = None) -> LoadedFile:
+def load_yaml_file(path: Path, display: str | None = None, strict: bool = True) -> LoadedFile:
     """Read and parse ``path``; ``display`` is the path shown in messages."""
     shown = display or str(path)
+    return load_yaml_text(read_file_bytes(path, shown), shown, strict)
+
+
+def read_file_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a content file, refused (ContentError) when unreadable or
+    larger than ``limit``; a file is never half read."""
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limit:
+            raise ContentError([Problem(shown, 1, 1, "", f"the file is {_size(size)}; at most {_size(limit)} are allowed (split it, or move long text to a guide page)")])
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as exc:
-        raise ContentError([Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
-    return load_yaml_text(raw, shown)
+        raise ContentError([Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > limit:  # it grew while being read, or is a device: refuse it the same way
+        raise ContentError([Problem(shown, 1, 1, "", f"the file is larger than {_size(limit)}, the most allowed")])
+    return raw
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"

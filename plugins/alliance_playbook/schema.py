@@ -24,7 +24,7 @@ _ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": 64}
 def _either_id_or(schema: dict[str, Any], prop: str, ref: str) -> None:
     """Lists whose items may be a plain id/text or a mapping (lessons, checklist)."""
     items = schema["properties"][prop]
-    plain = _ID if ref == "LessonRef" else {"type": "string", "minLength": 1}
+    plain = _ID if ref == "LessonRef" else schema["$defs"][ref]["properties"]["text"]
     items["items"] = {"anyOf": [plain, {"$ref": f"#/$defs/{ref}"}]}
 
 

@@ -21,8 +21,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..errors import ContentError
-from ..i18n import Translator
+from ..errors import ContentError, summary
+from ..htmlsafety import unsafe_content
+from ..i18n import Translator, available_languages
 from ..project import FileCache, Project, load_project
 from ..render.guide import link_guide_page
 from ..render.navigation import generated_nav, nav_mentions
@@ -61,22 +62,36 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         # re-scan it (measured: 2 s of a 13 s build at 1,000 cases). A serve
         # rebuild first thaws the previous build's objects so they can go.
         gc.unfreeze()
+        # Folders the build reads besides the content: their links out of
+        # the project are refused like the content's.
+        extra = [self.config.templates_dir]
+        if config.theme.custom_dir:
+            extra.append(os.path.relpath(Path(config.theme.custom_dir).resolve(), root))
         try:
             self.project = load_project(
-                root, content_dir=content_dir, casestudies_dir=self.config.casestudies_dir, include_drafts=drafts, cache=_CACHE
+                root, content_dir=content_dir, casestudies_dir=self.config.casestudies_dir, include_drafts=drafts, cache=_CACHE,
+                extra_dirs=extra,
             )
         except ContentError as exc:
             count = len(exc.problems)
             raise PluginError(
                 f"alliance: the content has {count} problem{'s' if count != 1 else ''}:\n"
                 + "\n".join(str(p) for p in exc.problems)
-                + f"\n{getattr(exc, 'files_checked', '?')} files checked, {count} error{'s' if count != 1 else ''}"
+                + "\n" + summary(exc.files_checked, count)
             ) from None
         gc.freeze()
         for warning in self.project.warnings:
             log.info(str(warning))
         self.language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
         self.translator = Translator(self.language)
+        if not self.translator.known:
+            message = (f"alliance: there are no interface labels in {self.language!r} (available: {', '.join(available_languages())}); "
+                       "generated pages use English labels. Set `language:` under the alliance plugin to one of those.")
+            if self.config.language:  # asked for by name: say so loudly (fails --strict)
+                log.warning(message)
+            else:
+                log.info(message)
+        _tags_slug_from_text(config)
         # Our theme folder sits after the user's custom_dir and before the
         # theme's own, so a fork can still override any template we override.
         theme_dir = str(resources.files("alliance_playbook").joinpath("theme"))
@@ -134,6 +149,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         self.heads: dict[str, str] = {}
         self.blocks: dict[str, list[str]] = {}
         self.islands: dict[str, int] = {}
+        #: Generated page source -> the YAML file it is made from (or "").
+        self.generated: dict[str, str] = {}
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
@@ -153,6 +170,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
                 content += islands_section(self.nonce, page.islands)
                 self.islands[page.src_uri] = len(page.islands)
             file = File.generated(config, page.src_uri, content=content, inclusion=inclusion)
+            self.generated[page.src_uri] = page.edit_path or ""
             if page.head:
                 self.heads[page.src_uri] = page.head
             if page.edit_path:
@@ -189,7 +207,21 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
                 raise PluginError(f"alliance: {src}: {exc}; a Markdown extension may reorder page content") from None
         for number, block in enumerate(self.blocks.get(src, ())):
             html = html.replace(f"<!--ap:{number}-->", block, 1)
-        return fill_slots(html, self.nonce, fragments) if fragments else html
+        if fragments:
+            html = fill_slots(html, self.nonce, fragments)
+        if src in self.generated:
+            # The last line of defence: whatever a template did with the YAML
+            # (a fork's override printing a value with |safe), a page with
+            # script, handlers or remote loads in it is not published.
+            findings = unsafe_content(html)
+            if findings:
+                source = self.generated[src] or "a generated page"
+                raise PluginError(
+                    f"alliance: {src} (made from {source}) would contain markup that runs or loads something:\n  "
+                    + "\n  ".join(str(f) for f in findings[:10])
+                    + "\nText from YAML must reach a template as plain text; a template that marks it |safe must not be used."
+                )
+        return html
 
     # The theme's templates are compiled once per process, not once per
     # `serve` rebuild (see MemoryBytecodeCache).
@@ -222,6 +254,23 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
         return server
+
+
+def _tags_slug_from_text(config: MkDocsConfig) -> None:
+    """Material's tags plugin makes a tag's anchor from its name, which we
+    hand over HTML-escaped (the theme prints it as is): slug the text the
+    reader sees, so "R&D" is ``tag:rd``, not ``tag:ramp-d``."""
+    import html
+
+    for name in ("material/tags", "tags"):
+        plugin = config.plugins.get(name)
+        slugify = getattr(getattr(plugin, "config", None), "tags_slugify", None)
+        if slugify is not None and not getattr(slugify, "_alliance_unescapes", False):
+            def unescaped(text: str, separator: str, _slugify=slugify) -> str:
+                return _slugify(html.unescape(text), separator)
+
+            unescaped._alliance_unescapes = True  # type: ignore[attr-defined]
+            plugin.config.tags_slugify = unescaped
 
 
 def _pdf_enabled(config: MkDocsConfig) -> bool:

@@ -8,15 +8,15 @@ from pydantic import BeforeValidator, Field
 
 from .base import Entity, Model
 from .enums import AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
-from .types import Bool, Country, Id, Language, Markdown, Number, PartialDate, Text, Url, enum_type, text
+from .types import Bool, Country, Language, Markdown, Number, PartialDate, Text, Url, enum_type, markdown, ref, text
 
 
 class Location(Model):
     """Where the alliance works."""
 
     country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. NL")
-    region: Text | None = Field(None, description="Region, state or province")
-    city: Text | None = Field(None, description="City or town")
+    region: text(120) | None = Field(None, description="Region, state or province")
+    city: text(120) | None = Field(None, description="City or town")
     scope: enum_type(Scope) | None = Field(None, description="How far the alliance reaches")
 
 
@@ -31,10 +31,10 @@ class Period(Model):
 class Partner(Model):
     """One organization (or person) in the alliance."""
 
-    name: Text = Field(description="Name of the partner")
+    name: text(200) = Field(description="Name of the partner")
     type: enum_type(PartnerType) = Field(description="Kind of organization; its sector follows from it")
     role: enum_type(PartnerRole) | None = Field(None, description="Role in the alliance")
-    contribution: Text | None = Field(None, description="What the partner brought")
+    contribution: text(1000) | None = Field(None, description="What the partner brought")
 
 
 class Outcome(Model):
@@ -44,7 +44,7 @@ class Outcome(Model):
     indicator: Text | None = Field(None, description="What was measured")
     baseline: Number | None = Field(None, description="Value before")
     result: Number | None = Field(None, description="Value after")
-    unit: Text | None = Field(None, description='Unit, e.g. "%" or "days/year"')
+    unit: text(40) | None = Field(None, description='Unit, e.g. "%" or "days/year"')
     as_of: PartialDate | None = Field(None, description="When the result was measured")
 
     @property
@@ -55,15 +55,15 @@ class Outcome(Model):
 class Feedback(Model):
     """A qualitative voice from the alliance."""
 
-    quote: Text = Field(description="What was said")
-    source: Text = Field(description="Who said it (a role is enough)")
+    quote: text(1000) = Field(description="What was said")
+    source: text(200) = Field(description="Who said it (a role is enough)")
 
 
 class LessonRef(Model):
     """A lesson the case bears out, with how it showed up."""
 
-    lesson: Id = Field(description="Lesson id")
-    note: Markdown | None = Field(None, description="How the lesson showed up in this case")
+    lesson: ref("lesson") = Field(description="Lesson id")
+    note: markdown(5000) | None = Field(None, description="How the lesson showed up in this case")
 
 
 def _lesson_ref(value: Any) -> Any:
@@ -73,7 +73,7 @@ def _lesson_ref(value: Any) -> Any:
 class Source(Model):
     """A published source."""
 
-    title: Text = Field(description="Title of the source")
+    title: text(300) = Field(description="Title of the source")
     url: Url = Field(description="http or https address")
 
 
@@ -86,18 +86,18 @@ class CaseStudy(Entity):
     alliance_form: enum_type(AllianceForm) | None = Field(None, description="Form of the alliance")
     location: Location | None = Field(None, description="Where the alliance works")
     period: Period | None = Field(None, description="When it ran: start, end or ongoing")
-    partners: list[Partner] = Field(min_length=2, description="At least two partners")
+    partners: list[Partner] = Field(min_length=2, max_length=200, description="At least two partners")
     challenge: Markdown = Field(description="The problem they faced (Markdown)")
     approach: Markdown = Field(description="What the alliance did (Markdown)")
-    outcomes: list[Outcome] = Field(min_length=1, description="At least one outcome")
-    feedback: list[Feedback] | None = Field(None, description="Quotes from people in the alliance")
+    outcomes: list[Outcome] = Field(min_length=1, max_length=50, description="At least one outcome")
+    feedback: list[Feedback] | None = Field(None, max_length=50, description="Quotes from people in the alliance")
     lessons: list[Annotated[LessonRef, BeforeValidator(_lesson_ref)]] = Field(
-        min_length=1, description="Lesson ids, or mappings {lesson: id, note: ...}"
+        min_length=1, max_length=50, description="Lesson ids, or mappings {lesson: id, note: ...}"
     )
-    steps: list[Id] | None = Field(None, description="Ids of the playbook steps this case applied")
-    tags: list[Text] | None = Field(None, description="Site tags")
-    sources: list[Source] | None = Field(None, description="Published sources")
-    contributors: list[Text] | None = Field(None, description="Who wrote or reviewed this case")
+    steps: list[ref("step")] | None = Field(None, max_length=50, description="Ids of the playbook steps this case applied")
+    tags: list[text(60)] | None = Field(None, max_length=30, description="Site tags")
+    sources: list[Source] | None = Field(None, max_length=50, description="Published sources")
+    contributors: list[text(200)] | None = Field(None, max_length=50, description="Who wrote or reviewed this case")
     status: enum_type(Status) | None = Field(None, description="draft or published (default)")
     last_reviewed: PartialDate | None = Field(None, description="When the case was last checked")
     language: Language | None = Field(None, description="Language the case is written in (e.g. fr, ja), when not the site's")

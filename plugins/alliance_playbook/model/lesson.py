@@ -6,14 +6,14 @@ from pydantic import Field
 
 from .base import Entity
 from .enums import LessonKind
-from .types import Id, Markdown, Text, enum_type, text
+from .types import Markdown, enum_type, ref, text
 
 
 class Lesson(Entity):
     """What the cases teach; ties evidence (cases) to practice (steps)."""
 
-    title: Text = Field(description="Title of the lesson")
+    title: text(200) = Field(description="Title of the lesson")
     kind: enum_type(LessonKind) = Field(description="principle, practice, challenge or measurement")
     statement: text(240) = Field(description="The lesson in one sentence, at most 240 characters")
     body: Markdown | None = Field(None, description="The lesson explained")
-    steps: list[Id] | None = Field(None, description="Step ids where the lesson applies")
+    steps: list[ref("step")] | None = Field(None, max_length=30, description="Step ids where the lesson applies")

@@ -13,10 +13,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ..errors import allowed_list, did_you_mean, normalise_token
+from ..errors import allowed_list, did_you_mean, normalise_token, quoted
 from .enums import ENUM_NOUNS
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -35,7 +35,7 @@ def describe(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {quoted(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -44,14 +44,73 @@ def describe(value: Any) -> str:
 
 
 PLACEHOLDER = "..."
+#: Default limits (characters). Every text field has one, so no single value
+#: can swell a page (a title is printed in every page's navigation).
+TEXT_MAX = 500
+MARKDOWN_MAX = 20_000
+#: Control characters other than tab and newline: never meant, and they
+#: garble terminals, print as empty boxes and break CSV and JSON readers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        if value.strip() == PLACEHOLDER:
-            raise PydanticCustomError("placeholder", "replace the placeholder '...' with your text")
-        return value
-    raise PydanticCustomError("text_type", "expected text, got {got}", {"got": describe(value)})
+def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
+    """The checks every text and Markdown field shares, with messages for people."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "expected text, got {got}", {"got": describe(value)})
+    stripped = value.strip()
+    if not stripped:
+        raise PydanticCustomError("text_empty", "must contain text; it is empty or only spaces")
+    if stripped == PLACEHOLDER:
+        raise PydanticCustomError("placeholder", "replace the placeholder '...' with your text")
+    control = _CONTROL.search(value)
+    if control:
+        raise PydanticCustomError(
+            "text_control", "contains the control character U+{code} (invisible, and it garbles pages and files); remove it",
+            {"code": f"{ord(control.group()):04X}"},
+        )
+    if len(stripped) > max_length:
+        raise PydanticCustomError(
+            "text_too_long", "is {n} characters long; at most {max} are allowed{hint}",
+            {"n": f"{len(stripped):,}", "max": f"{max_length:,}",
+             "hint": "; split it, or move detail into a Markdown field" if not markdown else "; split the text, or link to a longer source"},
+        )
+    return stripped if not markdown else value.rstrip()
+
+
+def text(max_length: int = TEXT_MAX) -> Any:
+    """Plain text of 1..``max_length`` characters (surrounding spaces removed)."""
+    return Annotated[
+        str,
+        PlainValidator(lambda v: _checked_text(v, max_length, markdown=False)),
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}),
+    ]
+
+
+def markdown(max_length: int = MARKDOWN_MAX) -> Any:
+    """Markdown of 1..``max_length`` characters; raw HTML in it is removed when rendered."""
+    return Annotated[
+        str,
+        PlainValidator(lambda v: _checked_text(v, max_length, markdown=True)),
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S", "contentMediaType": "text/markdown"}),
+        MarkdownField(),
+    ]
+
+
+class MarkdownField:
+    """Marks a field as Markdown, for the checks that read its links."""
+
+    def __repr__(self) -> str:
+        return "MarkdownField()"
+
+
+class RefTo:
+    """Marks an id field as a reference to an item of ``kind`` (checked across files)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"RefTo({self.kind!r})"
 
 
 def _id(value: Any) -> str:
@@ -62,25 +121,20 @@ def _id(value: Any) -> str:
         hint = f"; did you mean '{fixed}'?" if fixed and fixed != value else ""
         raise PydanticCustomError(
             "id_syntax",
-            "'{value}' is not a valid id: use lower-case letters, digits and single hyphens, at most 64 characters{hint}",
-            {"value": value, "hint": hint},
+            "{value} is not a valid id: use lower-case letters, digits and single hyphens, at most 64 characters{hint}",
+            {"value": quoted(value), "hint": hint},
         )
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, min_length=1)]
-Markdown = Annotated[
-    str,
-    BeforeValidator(_text),
-    StringConstraints(min_length=1),
-    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
-]
+Text = text()
+Markdown = markdown()
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX})]
 
 
-def text(max_length: int | None = None) -> Any:
-    """Plain text of 1..max_length characters."""
-    return Annotated[Text, StringConstraints(max_length=max_length)] if max_length else Text
+def ref(kind: str) -> Any:
+    """An id that names an item of ``kind`` (``case``, ``step``, ``phase``, ``lesson``, ``worksheet``)."""
+    return Annotated[Id, RefTo(kind)]
 
 
 def slugify(value: str, max_length: int = ID_MAX) -> str:
@@ -94,15 +148,26 @@ def slugify(value: str, max_length: int = ID_MAX) -> str:
     return slug.strip("-")
 
 
+#: Numbers beyond this are refused: the page computes changes and ratios,
+#: which would overflow to "inf", and no indicator is that large.
+NUMBER_MAX = 1e15
+
+
 def _number(value: Any) -> int | float:
+    if isinstance(value, str) and re.fullmatch(r"[-+]?\d{1,3}([,' ]\d{3})+(\.\d+)?", value.strip()):
+        plain_number = re.sub(r"[,' ]", "", value.strip())
+        raise PydanticCustomError("number_type", "expected a number, got {got}; write it without separators: {fixed}",
+                                  {"got": describe(value), "fixed": plain_number})
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PydanticCustomError("number_type", "expected a number, got {got}", {"got": describe(value)})
     if value != value or value in (float("inf"), float("-inf")):
         raise PydanticCustomError("number_type", "expected a finite number, got {got}", {"got": describe(value)})
+    if abs(value) > NUMBER_MAX:
+        raise PydanticCustomError("number_range", "{got} is too large: numbers up to a million billion (1e15) are allowed", {"got": describe(value)})
     return value
 
 
-Number = Annotated[float | int, PlainValidator(_number), WithJsonSchema({"type": "number"})]
+Number = Annotated[float | int, PlainValidator(_number), WithJsonSchema({"type": "number", "minimum": -NUMBER_MAX, "maximum": NUMBER_MAX})]
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

@@ -1,15 +1,16 @@
 """SVG charts made at build time, so they show without JavaScript and in print.
 
 Every chart is an accessible image (``role="img"`` with a title and a text
-description); all text from YAML is escaped.
+description); all text from YAML goes through render.text.plain.
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import Iterable, Sequence
 
 from markupsafe import Markup
+
+from .text import plain
 
 BASELINE = "#9e9e9e"
 RESULT = "#1f6f8b"
@@ -28,7 +29,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: Iterable[str], cs
         f'<svg class="ap-chart {css_class}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="sans-serif" font-size="12"{extra}>'
-        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        f'<title id="{chart_id}-title">{plain(title)}</title><desc id="{chart_id}-desc">{plain(desc)}</desc>'
         + "".join(body)
         + "</svg>"
     )
@@ -43,22 +44,22 @@ def metrics_chart(metrics: Sequence[tuple[str, float | None, float, str]], title
     plot_w = width - left - 150
     height = 34 + row_h * len(metrics)
     parts = [
-        f'<rect x="{left}" y="6" width="12" height="12" fill="{BASELINE}"/><text x="{left + 18}" y="16">{escape(labels[0])}</text>',
-        f'<rect x="{left + 120}" y="6" width="12" height="12" fill="{RESULT}"/><text x="{left + 138}" y="16">{escape(labels[1])}</text>',
+        f'<rect x="{left}" y="6" width="12" height="12" fill="{BASELINE}"/><text x="{left + 18}" y="16">{plain(labels[0])}</text>',
+        f'<rect x="{left + 120}" y="6" width="12" height="12" fill="{RESULT}"/><text x="{left + 138}" y="16">{plain(labels[1])}</text>',
     ]
     desc = []
     for i, (indicator, baseline, result, unit) in enumerate(metrics):
         y = 34 + i * row_h
         top = max(abs(result), abs(baseline or 0)) or 1
         suffix = f" {unit}" if unit and unit != "%" else (unit or "")
-        parts.append(f'<text x="{left}" y="{y + 10}" font-weight="bold">{escape(indicator)}</text>')
+        parts.append(f'<text x="{left}" y="{y + 10}" font-weight="bold">{plain(indicator)}</text>')
         for j, (value, colour) in enumerate(((baseline, BASELINE), (result, RESULT))):
             if value is None:
                 continue
             w = max(1.0, plot_w * abs(value) / top)
             by = y + 16 + j * (bar_h + 2)
             parts.append(f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
-            parts.append(f'<text x="{left + w + 6:.1f}" y="{by + 12}">{escape(_num(value) + suffix)}</text>')
+            parts.append(f'<text x="{left + w + 6:.1f}" y="{by + 12}">{plain(_num(value) + suffix)}</text>')
         desc.append(f"{indicator}: " + (f"{_num(baseline)} to " if baseline is not None else "") + f"{_num(result)}{suffix}")
     return _svg(width, height, title, "; ".join(desc), parts, "ap-metrics-chart")
 
@@ -72,7 +73,7 @@ def sector_chart(counts: Sequence[tuple[str, int]], title: str) -> Markup:
         y = 8 + i * row_h
         w = (width - left - 40) * count / top
         colour = SECTOR_COLOURS[i % len(SECTOR_COLOURS)]
-        parts.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{plain(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="18" fill="{colour}"/>')
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 14}">{count}</text>')
     desc = ", ".join(f"{label}: {count}" for label, count in counts)
@@ -97,9 +98,9 @@ def quadrant_chart(
          "bottom_left": (pad + 6, pad / 2 + inner - 8, "start"), "bottom_right": (pad + inner - 6, pad / 2 + inner - 8, "end")}
     for key, (x, y, anchor) in q.items():
         if corners.get(key):
-            parts.append(f'<text class="ap-quadrant-label" x="{x}" y="{y}" text-anchor="{anchor}" fill="#555" font-style="italic">{escape(corners[key])}</text>')
-    parts.append(f'<text x="{mid}" y="{size - 8}" text-anchor="middle" font-weight="bold">{escape(x_label)} →</text>')
-    parts.append(f'<text x="14" y="{pad / 2 + inner / 2}" text-anchor="middle" font-weight="bold" transform="rotate(-90 14 {pad / 2 + inner / 2})">{escape(y_label)} →</text>')
+            parts.append(f'<text class="ap-quadrant-label" x="{x}" y="{y}" text-anchor="{anchor}" fill="#555" font-style="italic">{plain(corners[key])}</text>')
+    parts.append(f'<text x="{mid}" y="{size - 8}" text-anchor="middle" font-weight="bold">{plain(x_label)} →</text>')
+    parts.append(f'<text x="14" y="{pad / 2 + inner / 2}" text-anchor="middle" font-weight="bold" transform="rotate(-90 14 {pad / 2 + inner / 2})">{plain(y_label)} →</text>')
     for lo_hi, axis in ((x_range, "x"), (y_range, "y")):
         for value in (lo_hi[0], lo_hi[1]):
             frac = (value - lo_hi[0]) / ((lo_hi[1] - lo_hi[0]) or 1)
@@ -112,7 +113,7 @@ def quadrant_chart(
         fx = (x - x_range[0]) / ((x_range[1] - x_range[0]) or 1)
         fy = (y - y_range[0]) / ((y_range[1] - y_range[0]) or 1)
         cx, cy = pad + fx * inner, pad / 2 + inner - fy * inner
-        dots.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{RESULT}"/><text x="{cx + 9:.1f}" y="{cy + 4:.1f}">{escape(label)}</text>')
+        dots.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{RESULT}"/><text x="{cx + 9:.1f}" y="{cy + 4:.1f}">{plain(label)}</text>')
     parts.append('<g class="ap-points">' + "".join(dots) + "</g>")
     extra = (f' data-pad="{pad}" data-inner="{inner}" data-x-min="{x_range[0]}" data-x-max="{x_range[1]}"'
              f' data-y-min="{y_range[0]}" data-y-max="{y_range[1]}"')
@@ -144,11 +145,11 @@ def bars_chart(fields: Sequence[tuple[str, str, int, int, float | None]], title:
         y = 8 + i * row_h
         lines = _wrap(label, per_line)
         first_y = y + 15 - (6 if len(lines) > 1 else 0)
-        tspans = "".join(f'<tspan x="{left - 8}" y="{first_y + 12 * n}">{escape(line)}</tspan>' for n, line in enumerate(lines))
+        tspans = "".join(f'<tspan x="{left - 8}" y="{first_y + 12 * n}">{plain(line)}</tspan>' for n, line in enumerate(lines))
         parts.append(f'<text text-anchor="end">{tspans}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{plot}" height="20" fill="#f1f1f1" stroke="#ccc"/>')
         w = plot * ((value - lo) / ((hi - lo) or 1)) if value is not None else 0
-        parts.append(f'<rect class="ap-bar" data-field="{escape(fid)}" data-min="{lo}" data-max="{hi}" x="{left}" y="{y}" width="{max(0.0, w):.1f}" height="20" fill="{RESULT}"/>')
-        parts.append(f'<text class="ap-bar-value" data-field="{escape(fid)}" x="{left + plot + 6}" y="{y + 15}">{"" if value is None else _num(value)}</text>')
+        parts.append(f'<rect class="ap-bar" data-field="{plain(fid)}" data-min="{lo}" data-max="{hi}" x="{left}" y="{y}" width="{max(0.0, w):.1f}" height="20" fill="{RESULT}"/>')
+        parts.append(f'<text class="ap-bar-value" data-field="{plain(fid)}" x="{left + plot + 6}" y="{y + 15}">{"" if value is None else _num(value)}</text>')
     desc = ", ".join(f"{label}: {'not rated' if v is None else _num(v)} of {hi}" for _, label, _, hi, v in fields)
     return _svg(width, 16 + row_h * len(fields), title, desc, parts, "ap-bars-chart", extra=f' data-plot="{plot}"')

@@ -9,7 +9,6 @@ hundreds of cases instead of turning into a hairball.
 from __future__ import annotations
 
 from collections import Counter
-from html import escape
 from typing import Callable
 
 from markupsafe import Markup
@@ -18,6 +17,7 @@ from ..graph import LinkGraph
 from ..i18n import Translator
 from ..model.enums import POLICY_AREA_LABELS
 from ..project import Project
+from .text import plain
 
 COLUMN_X = (10, 230, 470, 730)
 NODE_W = (190, 210, 230, 250)
@@ -72,7 +72,7 @@ def explore_svg(project: Project, graph: LinkGraph, link: Callable[..., str], _:
     parts: list[str] = []
     headings = (_("Phases"), _("Steps"), _("Lessons"), _("Case studies by policy area") if clustered else _("Case studies"))
     for ci, heading in enumerate(headings):
-        parts.append(f'<text x="{COLUMN_X[ci]}" y="20" font-weight="bold">{escape(heading)}</text>')
+        parts.append(f'<text x="{COLUMN_X[ci]}" y="20" font-weight="bold">{plain(heading)}</text>')
     top = max(edges.values(), default=1)
     for (a, b), n in sorted(edges.items()):
         if a not in pos or b not in pos:
@@ -87,14 +87,14 @@ def explore_svg(project: Project, graph: LinkGraph, link: Callable[..., str], _:
         for key, label, href, tip in col:
             x, y, _c = pos[key]
             parts.append(
-                f'<a href="{escape(href)}"><title>{escape(tip)}</title>'
+                f'<a href="{Markup.escape(href)}"><title>{plain(tip)}</title>'
                 f'<rect x="{x}" y="{y:.0f}" width="{NODE_W[ci]}" height="22" rx="4" fill="#fff" stroke="{COLOURS[ci]}" stroke-width="1.5"/>'
-                f'<text x="{x + 6}" y="{y + 15:.0f}" fill="#1b1b1b">{escape(_short(label, NODE_W[ci] // 7))}</text></a>'
+                f'<text x="{x + 6}" y="{y + 15:.0f}" fill="#1b1b1b">{plain(_short(label, NODE_W[ci] // 7))}</text></a>'
             )
     desc = _("Map of the playbook: {p} phases, {s} steps, {l} lessons and {c} case studies, with the links between them.",
              p=len(project.phases), s=len(project.steps), l=len(project.lessons), c=len(project.cases))
     return Markup(
         f'<svg class="ap-chart ap-explore" viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}" role="group" '
         f'aria-labelledby="ap-explore-title" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">'
-        f'<title id="ap-explore-title">{escape(desc)}</title>' + "".join(parts) + "</svg>"
+        f'<title id="ap-explore-title">{plain(desc)}</title>' + "".join(parts) + "</svg>"
     )

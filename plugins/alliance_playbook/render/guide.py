@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import posixpath
 
-from markupsafe import Markup
-
 from ..project import Project
 from ..wikilinks import WikiLink, replace_links
+from .text import plain
 from .urls import page_src
 
 
@@ -22,7 +21,8 @@ def link_guide_page(markdown: str, src_uri: str, project: Project) -> str:
         target = project.get(link.kind, link.id)
         src = page_src(link.kind, link.id, getattr(target, "phase", ""))
         text = link.text or getattr(target, "title", link.id)
-        text = str(Markup.escape(text)).replace("[", "&#91;").replace("]", "&#93;")
-        return f"[{text}]({posixpath.relpath(src, here)})"
+        # The title is YAML text: it must not end the link, start a line or
+        # carry Markdown of its own (see render.text.plain).
+        return f"[{plain(text)}]({posixpath.relpath(src, here)})"
 
     return replace_links(markdown, render)

@@ -29,6 +29,7 @@ from ..project import Project
 from ..wikilinks import WikiLink
 from . import charts
 from .markdown import MarkdownFields
+from .text import finalize, plain, with_code
 from .urls import page_src, relative_url, src_to_url_file
 
 _TEMPLATE_DIR = (Path(__file__).resolve().parent.parent / "templates")
@@ -139,6 +140,9 @@ class SiteRenderer:
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
             bytecode_cache=BYTECODE_CACHE,
+            # Every {{ value }} is written so that neither HTML nor Markdown
+            # reads syntax in it (see render.text): text from YAML stays text.
+            finalize=finalize,
         )
         self.env.globals.update(
             _=self._, label=self.label, country=self.country, sector_of=self.sector_of, fmt=_fmt_number,
@@ -147,7 +151,8 @@ class SiteRenderer:
         self._builtin_cache: dict[str, bool] = {}
         self.env.globals["renderer_case_facets"] = self.case_facet_values
         self.env.filters["period"] = self.period
-        self.env.filters["mdh"] = md_heading
+        self.env.filters["mdh"] = plain  # kept for templates of forks
+        self.env.filters["with_code"] = with_code
 
     # ----- helpers available to templates -------------------------------------------------
     def url(self, kind: str, id_: str = "", phase: str = "") -> str:
@@ -156,10 +161,14 @@ class SiteRenderer:
         return src_to_url_file(page_src(kind, id_, phase), self.o.directory_urls)
 
     def link_from(self, page_url: str):
-        def link(kind: str, id_: str = "") -> str:
-            return relative_url(page_url, self.url(kind, id_))
-        def asset(path: str) -> str:
-            return relative_url(page_url, path)
+        # URLs are made of ids (checked against the id syntax) and our own
+        # paths: escaped for HTML, but not spelled out as references.
+        def link(kind: str, id_: str = "") -> Markup:
+            return Markup.escape(relative_url(page_url, self.url(kind, id_)))
+
+        def asset(path: str) -> Markup:
+            return Markup.escape(relative_url(page_url, path))
+
         return link, asset
 
     def title_of(self, kind: str, id_: str) -> str:
@@ -169,7 +178,7 @@ class SiteRenderer:
     def _render_wikilink(self, link: WikiLink, page_url: str) -> str:
         text = link.text or self.title_of(link.kind, link.id)
         href = relative_url(page_url, self.url(link.kind, link.id))
-        return f'<a href="{Markup.escape(href)}" class="ap-xref">{Markup.escape(text)}</a>'
+        return f'<a href="{Markup.escape(href)}" class="ap-xref">{plain(text)}</a>'
 
     def label(self, enum: str, value: Any) -> str:
         if value is None:
@@ -336,9 +345,9 @@ class SiteRenderer:
         if ws.chart is not None and str(ws.chart.type) == "quadrant":
             fx, fy = ws.field(ws.chart.x), ws.field(ws.chart.y)
             corners = ws.chart.quadrants.model_dump() if ws.chart.quadrants else {}
-            chart = charts.quadrant_chart(fx.label, fy.label, _scale_range(fx), _scale_range(fy), corners, ws.title)
+            chart = charts.quadrant_chart(fx.label, fy.label, fx.scale_range, fy.scale_range, corners, ws.title)
         elif ws.chart is not None:
-            chart = charts.bars_chart([(f.id, f.label, *_scale_range(f), None) for f in ws.fields if str(f.type) == "scale"], ws.title)
+            chart = charts.bars_chart([(f.id, f.label, *f.scale_range, None) for f in ws.fields if str(f.type) == "scale"], ws.title)
         guidance = [self.p.steps[s] for s in self.g.worksheet_steps.get(ws.id, []) if s in self.p.steps]
         return self.page(
             "worksheet.md.j2", page_src("worksheet", ws.id), ws.title, "worksheet", ws, scripts=("worksheet.js",),
@@ -350,8 +359,8 @@ class SiteRenderer:
             "id": ws.id, "layout": ws.layout_name,
             "fields": [
                 {"id": f.id, "label": f.label, "type": str(f.type), "required": f.is_required,
-                 "min": _scale_range(f)[0] if str(f.type) == "scale" else f.min,
-                 "max": _scale_range(f)[1] if str(f.type) == "scale" else f.max,
+                 "min": f.scale_range[0] if str(f.type) == "scale" else f.min,
+                 "max": f.scale_range[1] if str(f.type) == "scale" else f.max,
                  "choices": [[v, self._(l)] for v, l in f.choices()]}
                 for f in ws.fields
             ],
@@ -461,16 +470,6 @@ def split_html_blocks(markdown_text: str) -> tuple[str, list[str]]:
     return head + "".join(skeleton), blocks
 
 
-def md_heading(text: str) -> Markup:
-    """Text for a Markdown heading: HTML-escaped, Markdown syntax neutralised."""
-    import re
-
-    escaped = str(Markup.escape(text))
-    return Markup(re.sub(r"([\\`*_{}\[\]()#+!|~<>])", r"\\\1", escaped))
-
-
-def _scale_range(f: Any) -> tuple[int, int]:
-    return (f.min if f.min is not None else 1, f.max if f.max is not None else 5)
 
 
 def _fmt_number(value: float | None) -> str:

@@ -1,0 +1,293 @@
+"""Checks that read a file's raw data: references, wiki links, Markdown links.
+
+They run on every file that could be parsed, whether or not it passed the
+schema, so one run reports a broken reference next to a typo in the same
+file. What a field is (an id of some kind, a Markdown text) is read from the
+model's own annotations (``RefTo``, ``MarkdownField``): a new reference field
+is checked by writing ``ref("lesson")`` in the model, nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+from pydantic import BaseModel, BeforeValidator
+
+from .errors import Problem, did_you_mean, quoted
+from .loader import Loc, SourceMap, format_loc
+from .model.types import MarkdownField, RefTo
+from .wikilinks import KINDS, find_links
+
+NOUNS = {"case": "case study", "step": "step", "phase": "phase", "lesson": "lesson", "worksheet": "worksheet"}
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A value in a file that a cross-file check reads."""
+
+    loc: Loc
+    value: Any
+    ref: str | None = None  # the kind it names, for ids
+    markdown: bool = False
+
+
+@dataclass
+class _Shape:
+    """What an annotation holds, with the wrappers taken off."""
+
+    markers: tuple[Any, ...] = ()
+    model: type[BaseModel] | None = None
+    item: "_Shape | None" = None  # for lists
+    before: tuple[Callable[[Any], Any], ...] = ()
+
+
+def _shape(annotation: Any) -> _Shape:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *meta = typing.get_args(annotation)
+        shape = _shape(inner)
+        befores = tuple(m.func for m in meta if isinstance(m, BeforeValidator))
+        return _Shape(shape.markers + tuple(meta), shape.model, shape.item, befores + shape.before)
+    if origin in (typing.Union, types.UnionType):
+        found = _Shape()
+        for arg in typing.get_args(annotation):
+            if arg is type(None):
+                continue
+            part = _shape(arg)
+            found = _Shape(found.markers + part.markers, found.model or part.model, found.item or part.item, found.before + part.before)
+        return found
+    if origin is list:
+        return _Shape(item=_shape(typing.get_args(annotation)[0]))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _Shape(model=annotation)
+    return _Shape()
+
+
+_FIELDS: dict[type[BaseModel], dict[str, _Shape]] = {}
+
+
+def _fields(model: type[BaseModel]) -> dict[str, _Shape]:
+    cached = _FIELDS.get(model)
+    if cached is None:
+        cached = _FIELDS[model] = {
+            (info.alias or name): _shape(typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
+            for name, info in model.model_fields.items()
+        }
+    return cached
+
+
+def marked_values(model: type[BaseModel], data: Any, loc: Loc = ()) -> Iterator[Marked]:
+    """Every id that names another item, and every Markdown text, in the raw
+    ``data`` of a ``model`` (values of the wrong shape are skipped: the
+    schema check reports them)."""
+    if not isinstance(data, dict):
+        return
+    fields = _fields(model)
+    for key, value in data.items():
+        shape = fields.get(key)
+        if shape is not None:
+            yield from _marked(shape, value, loc + (key,))
+
+
+def _marked(shape: _Shape, value: Any, loc: Loc) -> Iterator[Marked]:
+    for convert in shape.before:  # e.g. a lesson written as a plain id
+        try:
+            value = convert(value)
+        except Exception:  # noqa: BLE001 - a conversion of raw data; the schema reports it
+            return
+    if shape.item is not None:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _marked(shape.item, item, loc + (i,))
+        return
+    if shape.model is not None:
+        yield from marked_values(shape.model, value, loc)
+        return
+    if not isinstance(value, str):
+        return
+    for marker in shape.markers:
+        if isinstance(marker, RefTo):
+            yield Marked(loc, value, ref=marker.kind)
+        elif isinstance(marker, MarkdownField):
+            yield Marked(loc, value, markdown=True)
+
+
+@dataclass
+class Known:
+    """The ids that exist, by kind (every file with a valid name, valid or
+    not: a reference to a file with a typo in it is not a broken reference)."""
+
+    ids: Mapping[str, Mapping[str, str]]  # kind -> id -> file
+    drafts: frozenset[str] = frozenset()
+    include_drafts: bool = False
+
+    def problem(self, kind: str, id_: str, *, link: bool) -> str | None:
+        """Why ``kind:id_`` cannot be linked to, or None."""
+        if kind not in KINDS:
+            return f"{quoted(kind)} is not a link kind{did_you_mean(kind, KINDS)} (kinds: {', '.join(KINDS)})"
+        table = self.ids.get(kind, {})
+        if id_ not in table:
+            noun = NOUNS[kind]
+            hint = did_you_mean(id_, table) or (f"; known {noun}s: {', '.join(list(table)[:8])}" if table and not link else "")
+            if not table and not link:
+                hint = f"; there are no {noun}s yet"
+            return f"there is no {noun if not link else kind} {quoted(id_)}{hint}"
+        if kind == "case" and id_ in self.drafts and not self.include_drafts:
+            return f"{quoted(id_)} is a draft case study: drafts are left out of the site, so this link would be dead"
+        return None
+
+
+def reference_problems(model: type[BaseModel], data: Any, source: SourceMap, known: Known, prefix: Loc = ()) -> list[Problem]:
+    """Broken references and links in one file's raw data."""
+    problems: list[Problem] = []
+    seen_in_list: dict[Loc, set[str]] = {}
+    for item in marked_values(model, data, prefix):
+        if item.ref is not None:
+            at = source.found(item.loc)
+            parent = _list_of(item.loc)
+            if parent is not None:
+                listed = seen_in_list.setdefault(parent, set())
+                if item.value in listed:
+                    problems.append(source.problem(at, f"{quoted(item.value)} is listed twice"))
+                listed.add(item.value)
+            message = known.problem(item.ref, item.value, link=False)
+            if message:
+                problems.append(source.problem(at, message))
+        elif item.markdown:
+            problems.extend(markdown_problems(item.value, item.loc, source, known))
+    return problems
+
+
+def _list_of(loc: Loc) -> Loc | None:
+    """The list an id sits in (``steps`` for ``steps[2]`` and for
+    ``lessons[0].lesson``), or None for a single id."""
+    if loc and isinstance(loc[-1], int):
+        return loc[:-1]
+    if len(loc) >= 2 and isinstance(loc[-2], int):
+        return loc[:-2]
+    return None
+
+
+# Links and images in Markdown, outside code. Only the start of the target
+# is read: enough to tell a web address from a page path or a script.
+_INLINE = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*<?([^\s)>]*)")
+_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s|$)", re.M)
+_HTML_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+_BACKTICKS = re.compile(r"`+")
+_FENCE_LINE = re.compile(r"^[ \t]*(```|~~~)")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+#: Elements the sanitizer keeps (render.markdown._TAGS); anything else is removed.
+_KEPT_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+
+
+def _outside_code(text: str) -> str:
+    """``text`` with code blocks and spans blanked out (same length, same
+    lines). Linear in the length of the text, whatever it holds."""
+    lines = text.split("\n")
+    fence = None
+    for i, line in enumerate(lines):
+        opener = _FENCE_LINE.match(line)
+        if fence is not None:
+            if opener and opener.group(1) == fence:
+                fence = None
+            lines[i] = " " * len(line)
+        elif opener:
+            fence = opener.group(1)
+            lines[i] = " " * len(line)
+        elif _INDENTED.match(line):
+            lines[i] = " " * len(line)
+    text = "\n".join(lines)
+    # A code span runs from a run of n backticks to the next run of exactly n.
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    next_of_length: dict[int, int] = {}
+    closer: list[int | None] = [None] * len(runs)
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        closer[index] = next_of_length.get(length)
+        next_of_length[length] = index
+    out, last, index = [], 0, 0
+    while index < len(runs):
+        match = closer[index]
+        if match is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[match][1]
+        out.append(text[last:start])
+        out.append(re.sub(r"[^\n]", " ", text[start:end]))
+        last, index = end, match + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def markdown_problems(text: str, loc: Loc, source: SourceMap, known: Known) -> list[Problem]:
+    """Broken wiki links, page links that would break, and what the
+    sanitizer will remove, in one Markdown field (at their own line)."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+
+    def at(needle: str, message: str, severity: str = "error") -> None:
+        nth = seen.get(needle, 0)
+        seen[needle] = nth + 1
+        pattern = re.compile(re.escape(needle).replace("\\ ", r"\s+"))
+        position = source.find(loc, pattern, nth) or source.where(loc)
+        problems.append(Problem(source.path, *position, format_loc(loc), message, severity))
+
+    if "[[" in text:
+        for link in find_links(text):
+            message = known.problem(link.kind, link.id, link=True)
+            if message:
+                at(text[link.start : link.end].split("|")[0].rstrip("]"), message)
+    if "](" not in text and "]:" not in text and "<" not in text:
+        return problems
+    visible = _outside_code(text)
+    for match in _INLINE.finditer(visible):
+        image, target = match.group(1), match.group(2)
+        if image:
+            at(text[match.start() : match.start(2)], "images are not shown from Markdown fields (they are removed); link to the picture, or put it on a guide page", "warning")
+        else:
+            message = _link_problem(target, known)
+            if message:
+                at(text[match.start() : match.start(2)] + target, *message)
+    for match in _DEFINITION.finditer(visible):
+        message = _link_problem(match.group(1), known)
+        if message:
+            at(text[match.start() : match.end(1)].strip(), *message)
+    removed = sorted({m.group(2).lower() for m in _HTML_TAG.finditer(visible)} - _KEPT_TAGS)
+    if removed:
+        shown = ", ".join(f"<{t}>" for t in removed[:6])
+        first = next(m for m in _HTML_TAG.finditer(visible) if m.group(2).lower() in removed)
+        at(text[first.start() : first.end()], f"raw HTML {shown} is removed from Markdown fields; write Markdown instead", "warning")
+    return problems
+
+
+def _link_problem(target: str, known: Known) -> tuple[str, str] | None:
+    """(message, severity) for a Markdown link target that will not work."""
+    if not target or target.startswith("#"):
+        return None
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", target)
+    if scheme:
+        if target.lower().startswith(_SAFE_SCHEMES):
+            return None
+        return f"{quoted(scheme.group(1) + ':')} links are removed: link to an https:// or http:// address", "warning"
+    if target.startswith("//"):
+        return None  # a web address without its scheme: the browser adds it
+    stem = target.split("#")[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".md").removesuffix(".html")
+    hint = ""
+    for kind in ("case", "step", "lesson", "worksheet", "phase"):
+        if stem in known.ids.get(kind, {}):
+            hint = f": write [[{kind}:{stem}]]"
+            break
+    return (
+        f"the link {quoted(target)} points at a page path, which changes with every page that shows this text{hint or ''}; "
+        "link to items with [[kind:id]] and to other sites with a full https:// address",
+        "error",
+    )
