@@ -85,7 +85,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         self.language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
         self.translator = Translator(self.language)
         if not self.translator.known:
-            message = (f"alliance: there are no interface labels in {self.language!r} (available: {', '.join(available_languages())}); "
+            message = (f"there are no interface labels in {self.language!r} (available: {', '.join(available_languages())}); "
                        "generated pages use English labels. Set `language:` under the alliance plugin to one of those.")
             if self.config.language:  # asked for by name: say so loudly (fails --strict)
                 log.warning(message)
