@@ -44,6 +44,15 @@ class _Shape:
     item: "_Shape | None" = None  # for lists
     before: tuple[Callable[[Any], Any], ...] = ()
 
+    @property
+    def marked(self) -> bool:
+        """Whether anything in this shape is read by the checks."""
+        if any(isinstance(m, (RefTo, MarkdownField)) for m in self.markers):
+            return True
+        if self.item is not None:
+            return self.item.marked
+        return self.model is not None and bool(_fields(self.model))
+
 
 def _shape(annotation: Any) -> _Shape:
     origin = typing.get_origin(annotation)
@@ -71,12 +80,16 @@ _FIELDS: dict[type[BaseModel], dict[str, _Shape]] = {}
 
 
 def _fields(model: type[BaseModel]) -> dict[str, _Shape]:
+    """The fields of ``model`` that hold something the checks read (the
+    others are never walked: a case's partners and outcomes hold no ids)."""
     cached = _FIELDS.get(model)
     if cached is None:
-        cached = _FIELDS[model] = {
+        _FIELDS[model] = {}  # a model that contains itself is walked once
+        shapes = {
             (info.alias or name): _shape(typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
             for name, info in model.model_fields.items()
         }
+        cached = _FIELDS[model] = {key: shape for key, shape in shapes.items() if shape.marked}
     return cached
 
 
@@ -147,16 +160,15 @@ def reference_problems(model: type[BaseModel], data: Any, source: SourceMap, kno
     seen_in_list: dict[Loc, set[str]] = {}
     for item in marked_values(model, data, prefix):
         if item.ref is not None:
-            at = source.found(item.loc)
             parent = _list_of(item.loc)
             if parent is not None:
                 listed = seen_in_list.setdefault(parent, set())
                 if item.value in listed:
-                    problems.append(source.problem(at, f"{quoted(item.value)} is listed twice"))
+                    problems.append(source.problem(source.found(item.loc), f"{quoted(item.value)} is listed twice"))
                 listed.add(item.value)
             message = known.problem(item.ref, item.value, link=False)
             if message:
-                problems.append(source.problem(at, message))
+                problems.append(source.problem(source.found(item.loc), message))
         elif item.markdown:
             problems.extend(markdown_problems(item.value, item.loc, source, known))
     return problems

@@ -209,7 +209,7 @@ class _Builder:
         if construct is None:
             self.fail(node, loc, f"the tag '{_short_tag(node.tag)}' is not allowed here")
             return None
-        if not node.style and node.tag in (_TAG + "int", _TAG + "float", _TAG + "str"):
+        if not node.style and node.value[:1] in _NUMBER_STARTS and node.tag in (_TAG + "int", _TAG + "float", _TAG + "str"):
             number = self.plain_number(node, loc)
             if number is not _NOT_A_NUMBER:
                 return number
@@ -272,6 +272,7 @@ class _Builder:
 
 
 _NOT_A_NUMBER = object()
+_NUMBER_STARTS = frozenset("0123456789+-.")
 
 
 def _read_int(node: yaml.ScalarNode) -> int:

@@ -161,13 +161,13 @@ class SiteRenderer:
         return src_to_url_file(page_src(kind, id_, phase), self.o.directory_urls)
 
     def link_from(self, page_url: str):
-        # URLs are made of ids (checked against the id syntax) and our own
-        # paths: escaped for HTML, but not spelled out as references.
+        # URLs are made of ids (checked against the id syntax: [a-z0-9-])
+        # and our own paths, so they hold nothing to escape.
         def link(kind: str, id_: str = "") -> Markup:
-            return Markup.escape(relative_url(page_url, self.url(kind, id_)))
+            return Markup(relative_url(page_url, self.url(kind, id_)))
 
         def asset(path: str) -> Markup:
-            return Markup.escape(relative_url(page_url, path))
+            return Markup(relative_url(page_url, path))
 
         return link, asset
 

@@ -54,9 +54,23 @@ def plain(value: Any) -> Markup:
     return Markup(escaped)
 
 
+#: A site prints the same texts many times (labels on every page, a case's
+#: title on the index, its lessons and related cases): at 1,000 case studies
+#: 171,000 values, 13,000 of them distinct. Bounded, cleared when full.
+_SEEN: dict[str, Markup] = {}
+_SEEN_MAX = 100_000
+
+
 def finalize(value: Any) -> Any:
     """Jinja's ``finalize`` hook: every ``{{ value }}`` of a template that is
     not already markup goes through :func:`plain`."""
+    if type(value) is str:
+        hit = _SEEN.get(value)
+        if hit is None:
+            if len(_SEEN) >= _SEEN_MAX:
+                _SEEN.clear()
+            hit = _SEEN[value] = plain(value)
+        return hit
     if value is None or isinstance(value, (Markup, bool, int, float)):
         return value  # None prints as before; numbers have no syntax
     return plain(value)
