@@ -334,3 +334,41 @@ def test_without_javascript_the_checklist_is_readable(browser, seed_site):
     finally:
         ctx.close()
 
+
+
+JA_ITEMS = ["関係者を洗い出す", "影響力と関心を評価する", "関係者マップを描く"]
+
+
+def _write_step(project: Path, step_id: str, items: list[str]) -> None:
+    lines = [f"  - {item}" for item in items]
+    (project / f"content/playbook/steps/{step_id}.yml").write_text(
+        "title: 関係者の把握\nphase: collaborate\nsummary: 関係者を洗い出す。\nchecklist:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def ticked_labels(page, step: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"[data-ap-checklist][data-step='{step}'] input:checked",
+        "els => els.map(e => document.querySelector(`label[for='${e.id}']`).textContent.trim())",
+    )
+
+
+def test_ticks_of_items_without_latin_letters_follow_their_text(page, context, tmp_path):
+    """Items in Japanese have no slug: their ids come from their text, not their place."""
+    project = copy_project(tmp_path / "ja")
+    _write_step(project, "ja-step", JA_ITEMS)
+    run_mkdocs(project)
+    url = at((project / "site").as_uri() + "/", "playbook/collaborate/ja-step/")
+    page.goto(url)
+    page.get_by_label(JA_ITEMS[1], exact=True).check()
+    page.get_by_label(JA_ITEMS[2], exact=True).check()
+    assert ticked_labels(page, "ja-step") == JA_ITEMS[1:]
+
+    # A new item goes in first, and one of the others is moved: no tick moves with them.
+    _write_step(project, "ja-step", ["新しい最初の項目", JA_ITEMS[2], JA_ITEMS[0], JA_ITEMS[1]])
+    run_mkdocs(project)
+    page.reload()
+    assert ticked_labels(page, "ja-step") == [JA_ITEMS[2], JA_ITEMS[1]]
+    assert text(page, "[data-ap-progress]") == progress(2, 4)
+    page.goto(at((project / "site").as_uri() + "/", MASTER))
+    assert ticked_labels(page, "ja-step") == [JA_ITEMS[2], JA_ITEMS[1]]
+    assert_clean(page, context)
