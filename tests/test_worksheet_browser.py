@@ -438,3 +438,93 @@ def test_fork_form_worksheet(page, context, pulse_url):
         ["River pact", "Local government", "4", "7", "3", "2026-09-30", "Yes", "Water; Transport", "Met twice", "5.5"],
     ]
     assert_clean(page, context)
+
+
+# ----- hostile files and saved data ---------------------------------------------------
+
+
+def storage_key(page) -> str:
+    return page.evaluate("() => { const r = document.querySelector('[data-ap-worksheet]'); return 'alliance:' + r.dataset.apSite + ':worksheet:' + r.dataset.id; }")
+
+
+def raw_saved(page) -> str | None:
+    return page.evaluate("k => localStorage.getItem(k)", storage_key(page))
+
+
+def import_buffer(page, name: str, payload: bytes) -> None:
+    page.set_input_files("[data-ap-ws-import]", files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
+
+
+def status_text(page) -> str:
+    return page.locator(".ap-ws-status").inner_text()
+
+
+HOSTILE_IDS = "worksheets/hostile-ids/index.html"
+HOSTILE_IDS_YML = """title: Ids that name object members
+summary: Field ids that are also names of members of every JavaScript object.
+fields:
+  - id: constructor
+    label: Built by
+    type: text
+  - id: name
+    label: Name
+    type: text
+  - id: rating
+    label: Rating
+    type: scale
+    min: 1
+    max: 5
+score:
+  label: Score
+  mean_of: [rating]
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_ids_site(tmp_path_factory) -> Path:
+    """A fork worksheet with a field called ``constructor`` (a valid id)."""
+    from conftest import copy_project, run_mkdocs
+
+    project = copy_project(tmp_path_factory.mktemp("hostile-ids") / "project")
+    (project / "content/worksheets/hostile-ids.yml").write_text(HOSTILE_IDS_YML, encoding="utf-8")
+    run_mkdocs(project)
+    return project / "site"
+
+
+def test_a_field_called_constructor_is_an_ordinary_field(page, context, hostile_ids_site, tmp_path):
+    open_worksheet(page, (hostile_ids_site / HOSTILE_IDS).as_uri())
+    built_by = lambda i: row(page, i).locator('[data-field="constructor"]')  # noqa: E731
+    assert built_by(0).input_value() == ""
+    row(page, 0).locator('[data-field="name"]').fill("Only a name")
+    assert saved(page)["rows"] == [{"constructor": "", "name": "Only a name", "rating": None}]
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert built_by(0).input_value() == ""
+
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="json"]')
+    assert json.loads(Path(info.value.path()).read_text())["rows"] == [{"constructor": "", "name": "Only a name", "rating": None}]
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="csv"]')
+    table = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"), newline="")))
+    assert table == [["Built by", "Name", "Rating", "Score"], ["", "Only a name", "", ""]]
+
+    rows = [{"constructor": "City and port", "name": "A", "rating": 4}, {"name": "B", "rating": 2}, {"constructor": {"x": 1}, "name": "C"}]
+    import_buffer(page, "ids.json", json.dumps({"worksheet": "hostile-ids", "rows": rows}).encode())
+    page.wait_for_function("document.querySelectorAll('[data-ap-worksheet] tbody tr').length === 3")
+    assert [built_by(i).input_value() for i in range(3)] == ["City and port", "", ""]
+    assert "left out: 1" in status_text(page)  # the object in row 3
+    assert saved(page)["rows"] == [{"constructor": "City and port", "name": "A", "rating": 4},
+                                   {"constructor": "", "name": "B", "rating": 2},
+                                   {"constructor": "", "name": "C", "rating": None}]
+    assert [r.locator("[data-ap-score]").inner_text() for r in page.locator(ROWS).all()] == ["4.0", "2.0", ""]
+
+    # Removing the last row and clearing leave the field empty too.
+    for _ in range(3):
+        row(page, 0).locator("[data-ap-row-remove]").click()
+    assert page.locator(ROWS).count() == 1 and built_by(0).input_value() == ""
+    page.click("[data-ap-add-row]")
+    assert built_by(1).input_value() == ""
+    page.click("[data-ap-ws-clear]")
+    assert built_by(0).input_value() == ""
+    assert_clean(page, context)

@@ -3,7 +3,10 @@
  * under "alliance:<site>:worksheet:<id>" and leaves the device only as a CSV or
  * JSON file the reader downloads. Nothing is ever sent anywhere.
  * The page embeds the worksheet definition (.ap-ws-def) and translated texts
- * (.ap-ws-msg) as JSON. No dependencies; works from file:// and over http. */
+ * (.ap-ws-msg) as JSON. No dependencies; works from file:// and over http.
+ *
+ * Field ids are looked up only as own properties: a valid id such as
+ * "constructor" is also a member of every plain object. */
 (function () {
   "use strict";
   var VERSION = 1;
@@ -11,6 +14,12 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   var POINT_COLOUR = "#1f6f8b";  // charts.RESULT, so points match the build-time chart
 
+  /* A value of obj's own, never one inherited from Object.prototype. */
+  function own(obj, key) {
+    return obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  }
+  /* An object keyed by field ids: it has no prototype, so no id names a member. */
+  function record() { return Object.create(null); }
   function fmt(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? values[k] : m; });
   }
@@ -88,7 +97,7 @@
     if (!isTable && !form) return;
 
     function say(text) { if (statusEl) statusEl.textContent = text; }
-    function t(key, values) { return fmt(msg[key] || key, values || {}); }
+    function t(key, values) { return fmt(own(msg, key) || key, values || {}); }
 
     // ----- rows and values -------------------------------------------------------
     function rowEls() { return isTable ? toArray(tbody.children).filter(function (r) { return r.tagName === "TR"; }) : [form]; }
@@ -118,20 +127,20 @@
       }
     }
     function readRow(row) {
-      var out = {};
+      var out = record();
       fields.forEach(function (f) { out[f.id] = readField(row, f); });
       return out;
     }
     function writeRow(row, values) {
-      fields.forEach(function (f) { writeField(row, f, values ? values[f.id] : undefined); });
+      fields.forEach(function (f) { writeField(row, f, own(values, f.id)); });
     }
-    function rowIsEmpty(values) { return fields.every(function (f) { return isEmptyValue(values[f.id]); }); }
+    function rowIsEmpty(values) { return fields.every(function (f) { return isEmptyValue(own(values, f.id)); }); }
     function collect() { return rowEls().map(readRow); }
 
     function scoreOf(values) {
       var sum = 0, n = 0;
       scoreFields.forEach(function (fid) {
-        var v = values[fid];
+        var v = own(values, fid);
         if (typeof v === "number" && isFinite(v)) { sum += v; n++; }
       });
       return n ? sum / n : null;
@@ -197,11 +206,11 @@
       var said = [];
       while (layer.firstChild) layer.removeChild(layer.firstChild);
       rows.forEach(function (values, i) {
-        var x = values[chart.x], y = values[chart.y];
+        var x = own(values, chart.x), y = own(values, chart.y);
         if (typeof x !== "number" || typeof y !== "number") return;
         var cx = pad + ((x - xMin) / ((xMax - xMin) || 1)) * inner;
         var cy = pad / 2 + inner - ((y - yMin) / ((yMax - yMin) || 1)) * inner;
-        var label = (labelField && String(values[labelField.id] || "").trim()) || t("row", { n: i + 1 });
+        var label = (labelField && String(own(values, labelField.id) || "").trim()) || t("row", { n: i + 1 });
         var point = t("point", { label: label, x: formatNumber(x), y: formatNumber(y) });
         var g = svgEl("g", { "class": "ap-point", "data-row": String(i) });
         var circle = svgEl("circle", { cx: cx.toFixed(1), cy: cy.toFixed(1), r: "6", fill: POINT_COLOUR });
@@ -221,7 +230,7 @@
       toArray(svg.querySelectorAll("rect.ap-bar[data-field]")).forEach(function (bar) {
         var fid = bar.getAttribute("data-field");
         var lo = Number(bar.getAttribute("data-min")), hi = Number(bar.getAttribute("data-max"));
-        var v = values ? values[fid] : null;
+        var v = own(values, fid);
         var rated = typeof v === "number" && isFinite(v);
         var w = rated ? Math.max(0, Math.min(plot, plot * (v - lo) / ((hi - lo) || 1))) : 0;
         bar.setAttribute("width", w.toFixed(1));
@@ -254,7 +263,7 @@
         if (cell) cell.textContent = scoreText(rows[i]);
         fields.forEach(function (f) {
           var el = control(row, f);
-          if (el && el.getAttribute("aria-invalid") === "true" && !isEmptyValue(rows[i][f.id])) {
+          if (el && el.getAttribute("aria-invalid") === "true" && !isEmptyValue(own(rows[i], f.id))) {
             el.removeAttribute("aria-invalid");
             el.classList.remove("ap-invalid");
           }
@@ -269,10 +278,9 @@
       rows = Array.isArray(rows) ? rows : [];
       if (isTable) setRowCount(Math.max(1, rows.length));
       rowEls().forEach(function (row, i) {
-        var values = rows[i] && typeof rows[i] === "object" ? rows[i] : {};
-        var clean = {};
+        var clean = record();
         fields.forEach(function (f) {
-          var v = cleanValue(f, values[f.id]);
+          var v = cleanValue(f, own(rows[i], f.id));
           clean[f.id] = v === undefined ? emptyOf(f) : v;
         });
         writeRow(row, clean);
@@ -288,8 +296,9 @@
       if (!raw) { load([]); return; }
       var data = null;
       try { data = JSON.parse(raw); } catch (e) { data = null; }
-      if (!data || !Array.isArray(data.rows)) { say(t("badSaved")); load([]); return; }
-      load(data.rows);
+      var list = own(data, "rows");
+      if (!Array.isArray(list)) { say(t("badSaved")); load([]); return; }
+      load(list);
     }
 
     // ----- required values -------------------------------------------------------------
@@ -298,7 +307,7 @@
       rowEls().forEach(function (row, i) {
         if (rowIsEmpty(rows[i])) return;
         fields.forEach(function (f) {
-          if (!f.required || !isEmptyValue(rows[i][f.id])) return;
+          if (!f.required || !isEmptyValue(own(rows[i], f.id))) return;
           var el = control(row, f);
           if (el) { el.setAttribute("aria-invalid", "true"); el.classList.add("ap-invalid"); }
           list.push(isTable ? t("missingItem", { row: t("row", { n: i + 1 }), label: f.label }) : f.label);
@@ -331,7 +340,7 @@
       if (def.score) header.push(def.score.label);
       var lines = [header.map(csvCell).join(",")];
       rows.forEach(function (values) {
-        var cells = fields.map(function (f) { return displayValue(f, values[f.id]); });
+        var cells = fields.map(function (f) { return displayValue(f, own(values, f.id)); });
         if (def.score) cells.push(scoreText(values));
         lines.push(cells.map(csvCell).join(","));
       });
@@ -365,15 +374,16 @@
     function importText(text, file) {
       var data;
       try { data = JSON.parse(String(text).replace(/^\ufeff/, "")); } catch (e) { return t("notJson", { file: file }); }
-      if (!data || typeof data !== "object" || !Array.isArray(data.rows)) return t("notWorksheet", { file: file });
-      if (data.worksheet !== undefined && data.worksheet !== id) return t("otherWorksheet", { file: file, other: String(data.worksheet) });
-      if (typeof data.version === "number" && data.version > VERSION) return t("newer", { file: file });
+      var list = own(data, "rows"), other = own(data, "worksheet"), version = own(data, "version");
+      if (!Array.isArray(list)) return t("notWorksheet", { file: file });
+      if (other !== undefined && other !== id) return t("otherWorksheet", { file: file, other: String(other) });
+      if (typeof version === "number" && version > VERSION) return t("newer", { file: file });
       var skipped = 0, rows = [];
-      data.rows.forEach(function (raw) {
+      list.forEach(function (raw) {
         if (!raw || typeof raw !== "object" || Array.isArray(raw)) { skipped++; return; }
-        var clean = {};
+        var clean = record();
         fields.forEach(function (f) {
-          var v = cleanValue(f, raw[f.id]);
+          var v = cleanValue(f, own(raw, f.id));
           if (v === undefined) { skipped++; v = emptyOf(f); }
           clean[f.id] = v;
         });
@@ -419,7 +429,7 @@
       var rows = rowEls(), i = rows.indexOf(row);
       var values = readRow(row);
       if (!rowIsEmpty(values) && !window.confirm(t("confirmRemove", { n: i + 1 }))) return;
-      if (rows.length === 1) writeRow(row, {});
+      if (rows.length === 1) writeRow(row, null);
       else row.remove();
       renumber();
       refresh(true);
@@ -477,7 +487,7 @@
 
     if (isTable) {
       blankRow = rowEls()[0].cloneNode(true);
-      writeRow(blankRow, {});  // the browser may have refilled row 0 on reload
+      writeRow(blankRow, null);  // the browser may have refilled row 0 on reload
     }
     restore();
     root.classList.add("ap-ws-ready");
