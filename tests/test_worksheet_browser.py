@@ -459,6 +459,50 @@ def status_text(page) -> str:
     return page.locator(".ap-ws-status").inner_text()
 
 
+@pytest.mark.parametrize(
+    ("rows", "read"),
+    [
+        ([], 0),
+        ([{"influence": 9, "values": "high", "type": "spaceship", "name": ["a", "list"]}, {"interest": 0}, {"next-step": {"a": 1}}], 3),
+        (["a row", 3, None, ["Port", "business"], True], 5),
+        ([{}, {"name": "", "influence": None}], 2),
+    ],
+    ids=["no-rows", "no-value-fits", "not-objects", "only-empty-rows"],
+)
+def test_an_import_with_nothing_usable_changes_nothing(page, context, seed_site, rows, read):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    page.click("[data-ap-add-row]")
+    fill_candidate(page, 0, CANDIDATES[0])
+    fill_candidate(page, 1, CANDIDATES[2])
+    before = raw_saved(page)
+    assert before and json.loads(before)["rows"][1]["name"] == CANDIDATES[2]["name"]
+    dialogs = len(page.dialogs)
+
+    import_buffer(page, "x.json", json.dumps({"worksheet": "partner-identification", "version": 1, "rows": rows}).encode())
+    page.locator(".ap-ws-status").filter(has_text="unchanged").wait_for()
+    assert status_text(page) == (
+        f"Nothing in “x.json” fits this worksheet (rows read: {read}, usable: none); your answers are unchanged.")
+    assert len(page.dialogs) == dialogs  # nothing was about to be replaced, so nothing was asked
+    assert raw_saved(page) == before  # byte for byte
+    assert_candidates(page, [CANDIDATES[0], CANDIDATES[2]])
+    assert_chart(page, [CANDIDATES[0], CANDIDATES[2]])
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert_candidates(page, [CANDIDATES[0], CANDIDATES[2]])
+    assert_clean(page, context)
+
+
+def test_an_import_into_a_form_with_nothing_usable_changes_nothing(page, context, fork_site):
+    open_worksheet(page, (fork_site / PULSE).as_uri())
+    page.get_by_role("textbox", name="Alliance name").fill("River pact")
+    before = raw_saved(page)
+    import_buffer(page, "pulse.json", json.dumps({"rows": [{"trust": 7, "clarity": "lots"}]}).encode())
+    page.locator(".ap-ws-status").filter(has_text="unchanged").wait_for()
+    assert "rows read: 1, usable: none" in status_text(page)
+    assert raw_saved(page) == before
+    assert page.get_by_role("textbox", name="Alliance name").input_value() == "River pact"
+    assert_clean(page, context)
+
 HOSTILE_IDS = "worksheets/hostile-ids/index.html"
 HOSTILE_IDS_YML = """title: Ids that name object members
 summary: Field ids that are also names of members of every JavaScript object.

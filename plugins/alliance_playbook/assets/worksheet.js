@@ -390,6 +390,8 @@
         if (!rowIsEmpty(clean)) rows.push(clean);
       });
       if (!isTable) rows = rows.slice(0, 1);
+      // A file with nothing usable would only empty the worksheet: refuse it.
+      if (!rows.length) return t("nothingFits", { file: file, rows: list.length });
       var current = collect().filter(function (r) { return !rowIsEmpty(r); });
       if (current.length && !window.confirm(t("confirmReplace", { file: file }))) return "";
       load(rows);
