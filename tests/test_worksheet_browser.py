@@ -442,6 +442,8 @@ def test_fork_form_worksheet(page, context, pulse_url):
 
 # ----- hostile files and saved data ---------------------------------------------------
 
+MAX_ROWS, MAX_TEXT = 500, 10_000  # documented in worksheet.js
+
 
 def storage_key(page) -> str:
     return page.evaluate("() => { const r = document.querySelector('[data-ap-worksheet]'); return 'alliance:' + r.dataset.apSite + ':worksheet:' + r.dataset.id; }")
@@ -501,7 +503,112 @@ def test_an_import_into_a_form_with_nothing_usable_changes_nothing(page, context
     assert "rows read: 1, usable: none" in status_text(page)
     assert raw_saved(page) == before
     assert page.get_by_role("textbox", name="Alliance name").input_value() == "River pact"
+    # More than one record: the form keeps the first and says so.
+    import_buffer(page, "two.json", json.dumps({"rows": [{"alliance": "First"}, {"alliance": "Second"}]}).encode())
+    page.locator(".ap-ws-status").filter(has_text="two.json").wait_for()
+    assert status_text(page) == ("Rows imported from “two.json”: 1. "
+                                 "This worksheet holds one record: only the first row was imported; 1 left out.")
+    assert page.get_by_role("textbox", name="Alliance name").input_value() == "First"
     assert_clean(page, context)
+
+
+def many_rows(n: int) -> list[dict]:
+    return [{"name": f"Org {i}", "type": "business", "influence": 1 + i % 5, "interest": 1 + i % 3} for i in range(n)]
+
+
+def test_a_huge_import_is_cut_to_the_row_limit_and_stays_fast(page, context, seed_site):
+    payload = json.dumps({"worksheet": "partner-identification", "version": 1, "rows": many_rows(60_000)}).encode()
+    assert 4 * 1024 * 1024 < len(payload) <= 5 * 1024 * 1024  # just under the file size limit
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    # Times inside the page, from the file choice to the status line (the script's
+    # work) and to the next frame drawn (with the browser's layout of 500 rows).
+    page.evaluate("""() => {
+        const input = document.querySelector('[data-ap-ws-import]'), status = document.querySelector('.ap-ws-status');
+        input.addEventListener('change', () => { window.__t0 = performance.now(); }, true);
+        new MutationObserver(() => {
+            window.__said = window.__said || performance.now();
+            requestAnimationFrame(() => setTimeout(() => { window.__drawn = window.__drawn || performance.now(); }));
+        }).observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    import_buffer(page, "huge.json", payload)
+    page.locator(".ap-ws-status").filter(has_text="huge.json").wait_for(timeout=30_000)
+    page.wait_for_function("window.__drawn > 0", timeout=30_000)
+    said, drawn = page.evaluate("[window.__said - window.__t0, window.__drawn - window.__t0]")
+    print(f"import of 60,000 rows: {said:.0f} ms to the status line, {drawn:.0f} ms to the next frame")
+    assert said < 1_500, f"importing 60,000 rows took {said:.0f} ms"
+    assert drawn < 4_000, f"showing the 500 imported rows took {drawn:.0f} ms"
+    assert status_text(page) == ("Rows imported from “huge.json”: 500. "
+                                 "Only the first 500 rows were imported; 59,500 left out.")
+    assert page.locator(ROWS).count() == MAX_ROWS
+    assert row(page, MAX_ROWS - 1).locator('[data-field="name"]').input_value() == f"Org {MAX_ROWS - 1}"
+    assert len(saved(page)["rows"]) == MAX_ROWS
+    assert len(chart_points(page)) == MAX_ROWS
+
+    # A reload shows the 500 rows quickly, and no more can be added.
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready", timeout=30_000)
+    ready = page.evaluate("performance.now()")
+    print(f"reload with 500 rows: {ready:.0f} ms")
+    assert ready < 5_000, f"reloading 500 rows took {ready:.0f} ms"
+    assert page.locator(ROWS).count() == MAX_ROWS
+    page.click("[data-ap-add-row]")
+    assert page.locator(ROWS).count() == MAX_ROWS
+    assert status_text(page) == "This worksheet holds at most 500 rows."
+    assert len(saved(page)["rows"]) == MAX_ROWS
+    assert_clean(page, context)
+
+
+def test_hostile_saved_data_is_cut_on_restore(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    key = storage_key(page)
+    rows = many_rows(60_000)
+    rows[0] = {"name": "x" * (3 * MAX_TEXT), "concerns": "a" + "🙂" * MAX_TEXT, "brings": {"toString": "no"}, "type": ["business"],
+               "influence": "4", "values": {"valueOf": 3}}
+    rows[1] = "not a row"
+    rows[2] = None
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps({"version": 1, "rows": rows})])
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready", timeout=30_000)
+    ready = page.evaluate("performance.now()")
+    print(f"reload with 60,000 saved rows: {ready:.0f} ms")
+    assert ready < 5_000, f"restoring took {ready:.0f} ms"
+    assert page.locator(ROWS).count() == MAX_ROWS
+    assert status_text(page) == ("Only the first 500 saved rows are shown; 59,500 left out. "
+                                 "Texts longer than 10,000 characters were cut to that length: 2.")
+    first = row(page, 0)
+    assert first.locator('[data-field="name"]').input_value() == "x" * MAX_TEXT
+    concerns = first.locator('[data-field="concerns"]').input_value()
+    assert concerns == "a" + "🙂" * (MAX_TEXT // 2 - 1)  # no emoji is split in half
+    assert first.locator('[data-field="brings"]').input_value() == ""
+    assert first.locator('[data-field="type"]').input_value() == ""
+    assert checked_scale(first, "influence") == 4 and checked_scale(first, "values") is None
+    assert row(page, 1).locator('[data-field="name"]').input_value() == ""
+    assert row(page, 3).locator('[data-field="name"]').input_value() == "Org 3"
+    # What is typed is held to the same length as what is restored.
+    assert first.locator('[data-field="next-step"]').evaluate("e => e.maxLength") == MAX_TEXT
+    assert first.locator('[data-field="brings"]').evaluate("e => e.maxLength") == MAX_TEXT
+    assert_clean(page, context)
+
+
+def test_long_texts_in_an_import_are_cut_and_counted(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    rows = [{"name": "n" * (MAX_TEXT + 1), "brings": "b" * MAX_TEXT, "influence": 2}, {"name": "Short", "concerns": "c" * 50_000}]
+    import_buffer(page, "long.json", json.dumps({"rows": rows}).encode())
+    page.locator(".ap-ws-status").filter(has_text="long.json").wait_for()
+    assert status_text(page) == ("Rows imported from “long.json”: 2. "
+                                 "Texts longer than 10,000 characters were cut to that length: 2.")
+    assert saved(page)["rows"][0]["name"] == "n" * MAX_TEXT and saved(page)["rows"][0]["brings"] == "b" * MAX_TEXT
+    assert saved(page)["rows"][1]["concerns"] == "c" * MAX_TEXT
+    assert_clean(page, context)
+
+
+def test_the_name_of_another_worksheet_is_shortened(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    import_buffer(page, "other.json", json.dumps({"worksheet": "w" * 100_000, "rows": []}).encode())
+    page.locator(".ap-ws-status").filter(has_text="could not be imported").wait_for()
+    assert len(status_text(page)) < 300
+    assert_clean(page, context)
+
 
 HOSTILE_IDS = "worksheets/hostile-ids/index.html"
 HOSTILE_IDS_YML = """title: Ids that name object members
