@@ -334,3 +334,91 @@ def test_without_javascript_the_checklist_is_readable(browser, seed_site):
     finally:
         ctx.close()
 
+
+
+JA_ITEMS = ["関係者を洗い出す", "影響力と関心を評価する", "関係者マップを描く"]
+
+
+def _write_step(project: Path, step_id: str, items: list[str]) -> None:
+    lines = [f"  - {item}" for item in items]
+    (project / f"content/playbook/steps/{step_id}.yml").write_text(
+        "title: 関係者の把握\nphase: collaborate\nsummary: 関係者を洗い出す。\nchecklist:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def ticked_labels(page, step: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"[data-ap-checklist][data-step='{step}'] input:checked",
+        "els => els.map(e => document.querySelector(`label[for='${e.id}']`).textContent.trim())",
+    )
+
+
+def test_ticks_of_items_without_latin_letters_follow_their_text(page, context, tmp_path):
+    """Items in Japanese have no slug: their ids come from their text, not their place."""
+    project = copy_project(tmp_path / "ja")
+    _write_step(project, "ja-step", JA_ITEMS)
+    run_mkdocs(project)
+    url = at((project / "site").as_uri() + "/", "playbook/collaborate/ja-step/")
+    page.goto(url)
+    page.get_by_label(JA_ITEMS[1], exact=True).check()
+    page.get_by_label(JA_ITEMS[2], exact=True).check()
+    assert ticked_labels(page, "ja-step") == JA_ITEMS[1:]
+
+    # A new item goes in first, and one of the others is moved: no tick moves with them.
+    _write_step(project, "ja-step", ["新しい最初の項目", JA_ITEMS[2], JA_ITEMS[0], JA_ITEMS[1]])
+    run_mkdocs(project)
+    page.reload()
+    assert ticked_labels(page, "ja-step") == [JA_ITEMS[2], JA_ITEMS[1]]
+    assert text(page, "[data-ap-progress]") == progress(2, 4)
+    page.goto(at((project / "site").as_uri() + "/", MASTER))
+    assert ticked_labels(page, "ja-step") == [JA_ITEMS[2], JA_ITEMS[1]]
+    assert_clean(page, context)
+
+
+def test_a_step_called_constructor_works_everywhere(page, context, tmp_path):
+    """A step id may be any valid id, also one that names a member of every JavaScript object."""
+    project = copy_project(tmp_path / "ctor")
+    (project / "content/playbook/steps/constructor.yml").write_text(
+        "title: Build the alliance\nphase: collaborate\nsummary: A step with a hostile id.\n"
+        "checklist:\n  - id: constructor\n    text: Name who builds it\n  - Agree the first meeting\n", encoding="utf-8")
+    run_mkdocs(project)
+    base_ = (project / "site").as_uri() + "/"
+    page.goto(at(base_, MASTER))
+    assert text(page, "[data-ap-checklist][data-step='constructor'] [data-ap-progress]") == progress(0, 2)
+    page.check(box("constructor", "constructor"))
+    assert text(page, "[data-ap-checklist][data-step='constructor'] [data-ap-progress]") == progress(1, 2)
+    assert text(page, "[data-ap-overall-progress]") == progress(1, TOTAL + 2)
+    page.goto(at(base_, "playbook/collaborate/"))
+    assert text(page, "[data-ap-step-progress='constructor']") == "1/2"
+    page.goto(at(base_, "playbook/collaborate/constructor/"))
+    assert checked(page, "constructor") == ["constructor"]
+    assert_clean(page, context)
+
+
+def test_import_of_a_huge_file_is_refused(page, context, base, tmp_path):
+    huge = tmp_path / "huge.md"
+    huge.write_bytes(f"- [x] Plot <!-- {SM}:plot-map -->\n".encode() * (6 * 1024 * 1024 // 40))
+    assert huge.stat().st_size > 5 * 1024 * 1024
+    page.goto(at(base, MASTER))
+    page.check(box(SM, "define-scope"))
+    page.set_input_files("input[data-ap-import]", str(huge))
+    page.wait_for_function("document.querySelector('[data-ap-import-status]').textContent !== ''")
+    assert text(page, "[data-ap-import-status]") == "That file is too large to be a checklist export."
+    assert checked(page, SM) == ["define-scope"]
+    assert_clean(page, context)
+
+
+def test_import_of_a_file_that_repeats_one_line_is_fast(page, context, base, tmp_path):
+    line = f"- [x] Plot <!-- {SM}:plot-map -->\n".encode()
+    repeated = tmp_path / "repeated.md"
+    repeated.write_bytes(line * (4 * 1024 * 1024 // len(line)))
+    page.goto(at(base, MASTER))
+    page.evaluate("""() => document.querySelector('input[data-ap-import]').addEventListener('change',
+        () => { window.__t0 = performance.now(); }, true)""")
+    page.set_input_files("input[data-ap-import]", str(repeated))
+    page.wait_for_function("document.querySelector('[data-ap-import-status]').textContent !== ''", timeout=60_000)
+    took = page.evaluate("performance.now() - window.__t0")
+    print(f"import of {repeated.stat().st_size // len(line):,} lines: {took:.0f} ms")
+    assert took < 2_000, f"importing took {took:.0f} ms"
+    assert text(page, "[data-ap-import-status]") == "1 items imported."
+    assert checked(page, SM) == ["plot-map"]
+    assert_clean(page, context)

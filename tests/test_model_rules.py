@@ -146,3 +146,44 @@ def test_sanitizer_never_lets_script_through(text):
 
 def test_sanitize_keeps_ordinary_markdown():
     assert sanitize("<p><strong>x</strong> <a href=\"https://e.org\">y</a></p>") == '<p><strong>x</strong> <a href="https://e.org" rel="noopener noreferrer">y</a></p>'
+
+
+def _step(*items) -> "Step":
+    from alliance_playbook.model.playbook import Step
+
+    return Step.model_validate({"title": "T", "phase": "collaborate", "summary": "S", "checklist": list(items)})
+
+
+def test_item_ids_of_texts_in_any_script_are_stable():
+    import hashlib
+    import re
+    import unicodedata
+
+    from alliance_playbook.model.types import ID_RE
+
+    # Texts with a Latin slug keep it: ticks saved before this change stay put.
+    step = _step("List everyone affected", {"id": "own-id", "text": "会議を開く"}, "Café de l'été (2)", "会議 2024")
+    assert [step.item_id(i) for i in range(4)] == ["list-everyone-affected", "own-id", "cafe-de-l-ete-2", "2024"]
+
+    texts = ["関係者を洗い出す", "影響力を評価する", "اجمع الشركاء", "Συγκεντρώστε τους εταίρους", "🤝"]
+    ids = [_step(*texts).item_id(i) for i in range(len(texts))]
+    assert all(ID_RE.match(i) and re.fullmatch(r"t-[0-9a-f]{10}", i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
+    # An id is the text's, not its place's: inserting an item moves no other id.
+    inserted = _step("新しい項目", *texts)
+    assert [inserted.item_id(i) for i in range(1, len(texts) + 1)] == ids
+    # NFC and whitespace do not matter; the hash is sha256 of the normalised text.
+    decomposed = unicodedata.normalize("NFD", "がぎぐ")
+    assert decomposed != "がぎぐ"
+    assert _step(decomposed).item_id(0) == _step("がぎぐ").item_id(0)
+    assert _step("が ぎ ぐ").item_id(0) == _step("が\u3000 ぎ\nぐ").item_id(0)
+    assert _step("がぎぐ").item_id(0) == "t-" + hashlib.sha256("がぎぐ".encode()).hexdigest()[:10]
+
+
+def test_identical_texts_without_a_slug_are_reported_as_duplicates(project_copy: Path):
+    write(project_copy, "content/playbook/steps/extra-step.yml",
+          "title: Extra step\nphase: collaborate\nsummary: A step.\nchecklist:\n  - 関係者を洗い出す\n  - 影響力を評価する\n  - 関係者を洗い出す\n")
+    out = errors(project_copy)
+    rel = "content/playbook/steps/extra-step.yml"
+    dup = _step("関係者を洗い出す").item_id(0)
+    assert out == [f"{rel}:7:5: checklist[2]: checklist item id '{dup}' is already used by item [0]; give one of them an explicit, different 'id'"]

@@ -438,3 +438,244 @@ def test_fork_form_worksheet(page, context, pulse_url):
         ["River pact", "Local government", "4", "7", "3", "2026-09-30", "Yes", "Water; Transport", "Met twice", "5.5"],
     ]
     assert_clean(page, context)
+
+
+# ----- hostile files and saved data ---------------------------------------------------
+
+MAX_ROWS, MAX_TEXT = 500, 10_000  # documented in worksheet.js
+
+
+def storage_key(page) -> str:
+    return page.evaluate("() => { const r = document.querySelector('[data-ap-worksheet]'); return 'alliance:' + r.dataset.apSite + ':worksheet:' + r.dataset.id; }")
+
+
+def raw_saved(page) -> str | None:
+    return page.evaluate("k => localStorage.getItem(k)", storage_key(page))
+
+
+def import_buffer(page, name: str, payload: bytes) -> None:
+    page.set_input_files("[data-ap-ws-import]", files=[{"name": name, "mimeType": "application/json", "buffer": payload}])
+
+
+def status_text(page) -> str:
+    return page.locator(".ap-ws-status").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("rows", "read"),
+    [
+        ([], 0),
+        ([{"influence": 9, "values": "high", "type": "spaceship", "name": ["a", "list"]}, {"interest": 0}, {"next-step": {"a": 1}}], 3),
+        (["a row", 3, None, ["Port", "business"], True], 5),
+        ([{}, {"name": "", "influence": None}], 2),
+    ],
+    ids=["no-rows", "no-value-fits", "not-objects", "only-empty-rows"],
+)
+def test_an_import_with_nothing_usable_changes_nothing(page, context, seed_site, rows, read):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    page.click("[data-ap-add-row]")
+    fill_candidate(page, 0, CANDIDATES[0])
+    fill_candidate(page, 1, CANDIDATES[2])
+    before = raw_saved(page)
+    assert before and json.loads(before)["rows"][1]["name"] == CANDIDATES[2]["name"]
+    dialogs = len(page.dialogs)
+
+    import_buffer(page, "x.json", json.dumps({"worksheet": "partner-identification", "version": 1, "rows": rows}).encode())
+    page.locator(".ap-ws-status").filter(has_text="unchanged").wait_for()
+    assert status_text(page) == (
+        f"Nothing in “x.json” fits this worksheet (rows read: {read}, usable: none); your answers are unchanged.")
+    assert len(page.dialogs) == dialogs  # nothing was about to be replaced, so nothing was asked
+    assert raw_saved(page) == before  # byte for byte
+    assert_candidates(page, [CANDIDATES[0], CANDIDATES[2]])
+    assert_chart(page, [CANDIDATES[0], CANDIDATES[2]])
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert_candidates(page, [CANDIDATES[0], CANDIDATES[2]])
+    assert_clean(page, context)
+
+
+def test_an_import_into_a_form_with_nothing_usable_changes_nothing(page, context, fork_site):
+    open_worksheet(page, (fork_site / PULSE).as_uri())
+    page.get_by_role("textbox", name="Alliance name").fill("River pact")
+    before = raw_saved(page)
+    import_buffer(page, "pulse.json", json.dumps({"rows": [{"trust": 7, "clarity": "lots"}]}).encode())
+    page.locator(".ap-ws-status").filter(has_text="unchanged").wait_for()
+    assert "rows read: 1, usable: none" in status_text(page)
+    assert raw_saved(page) == before
+    assert page.get_by_role("textbox", name="Alliance name").input_value() == "River pact"
+    # More than one record: the form keeps the first and says so.
+    import_buffer(page, "two.json", json.dumps({"rows": [{"alliance": "First"}, {"alliance": "Second"}]}).encode())
+    page.locator(".ap-ws-status").filter(has_text="two.json").wait_for()
+    assert status_text(page) == ("Rows imported from “two.json”: 1. "
+                                 "This worksheet holds one record: only the first row was imported; 1 left out.")
+    assert page.get_by_role("textbox", name="Alliance name").input_value() == "First"
+    assert_clean(page, context)
+
+
+def many_rows(n: int) -> list[dict]:
+    return [{"name": f"Org {i}", "type": "business", "influence": 1 + i % 5, "interest": 1 + i % 3} for i in range(n)]
+
+
+def test_a_huge_import_is_cut_to_the_row_limit_and_stays_fast(page, context, seed_site):
+    payload = json.dumps({"worksheet": "partner-identification", "version": 1, "rows": many_rows(60_000)}).encode()
+    assert 4 * 1024 * 1024 < len(payload) <= 5 * 1024 * 1024  # just under the file size limit
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    # Times inside the page, from the file choice to the status line (the script's
+    # work) and to the next frame drawn (with the browser's layout of 500 rows).
+    page.evaluate("""() => {
+        const input = document.querySelector('[data-ap-ws-import]'), status = document.querySelector('.ap-ws-status');
+        input.addEventListener('change', () => { window.__t0 = performance.now(); }, true);
+        new MutationObserver(() => {
+            window.__said = window.__said || performance.now();
+            requestAnimationFrame(() => setTimeout(() => { window.__drawn = window.__drawn || performance.now(); }));
+        }).observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    import_buffer(page, "huge.json", payload)
+    page.locator(".ap-ws-status").filter(has_text="huge.json").wait_for(timeout=30_000)
+    page.wait_for_function("window.__drawn > 0", timeout=30_000)
+    said, drawn = page.evaluate("[window.__said - window.__t0, window.__drawn - window.__t0]")
+    print(f"import of 60,000 rows: {said:.0f} ms to the status line, {drawn:.0f} ms to the next frame")
+    assert said < 1_500, f"importing 60,000 rows took {said:.0f} ms"
+    assert drawn < 4_000, f"showing the 500 imported rows took {drawn:.0f} ms"
+    assert status_text(page) == ("Rows imported from “huge.json”: 500. "
+                                 "Only the first 500 rows were imported; 59,500 left out.")
+    assert page.locator(ROWS).count() == MAX_ROWS
+    assert row(page, MAX_ROWS - 1).locator('[data-field="name"]').input_value() == f"Org {MAX_ROWS - 1}"
+    assert len(saved(page)["rows"]) == MAX_ROWS
+    assert len(chart_points(page)) == MAX_ROWS
+
+    # A reload shows the 500 rows quickly, and no more can be added.
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready", timeout=30_000)
+    ready = page.evaluate("performance.now()")
+    print(f"reload with 500 rows: {ready:.0f} ms")
+    assert ready < 5_000, f"reloading 500 rows took {ready:.0f} ms"
+    assert page.locator(ROWS).count() == MAX_ROWS
+    page.click("[data-ap-add-row]")
+    assert page.locator(ROWS).count() == MAX_ROWS
+    assert status_text(page) == "This worksheet holds at most 500 rows."
+    assert len(saved(page)["rows"]) == MAX_ROWS
+    assert_clean(page, context)
+
+
+def test_hostile_saved_data_is_cut_on_restore(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    key = storage_key(page)
+    rows = many_rows(60_000)
+    rows[0] = {"name": "x" * (3 * MAX_TEXT), "concerns": "a" + "🙂" * MAX_TEXT, "brings": {"toString": "no"}, "type": ["business"],
+               "influence": "4", "values": {"valueOf": 3}}
+    rows[1] = "not a row"
+    rows[2] = None
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps({"version": 1, "rows": rows})])
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready", timeout=30_000)
+    ready = page.evaluate("performance.now()")
+    print(f"reload with 60,000 saved rows: {ready:.0f} ms")
+    assert ready < 5_000, f"restoring took {ready:.0f} ms"
+    assert page.locator(ROWS).count() == MAX_ROWS
+    assert status_text(page) == ("Only the first 500 saved rows are shown; 59,500 left out. "
+                                 "Texts longer than 10,000 characters were cut to that length: 2.")
+    first = row(page, 0)
+    assert first.locator('[data-field="name"]').input_value() == "x" * MAX_TEXT
+    concerns = first.locator('[data-field="concerns"]').input_value()
+    assert concerns == "a" + "🙂" * (MAX_TEXT // 2 - 1)  # no emoji is split in half
+    assert first.locator('[data-field="brings"]').input_value() == ""
+    assert first.locator('[data-field="type"]').input_value() == ""
+    assert checked_scale(first, "influence") == 4 and checked_scale(first, "values") is None
+    assert row(page, 1).locator('[data-field="name"]').input_value() == ""
+    assert row(page, 3).locator('[data-field="name"]').input_value() == "Org 3"
+    # What is typed is held to the same length as what is restored.
+    assert first.locator('[data-field="next-step"]').evaluate("e => e.maxLength") == MAX_TEXT
+    assert first.locator('[data-field="brings"]').evaluate("e => e.maxLength") == MAX_TEXT
+    assert_clean(page, context)
+
+
+def test_long_texts_in_an_import_are_cut_and_counted(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    rows = [{"name": "n" * (MAX_TEXT + 1), "brings": "b" * MAX_TEXT, "influence": 2}, {"name": "Short", "concerns": "c" * 50_000}]
+    import_buffer(page, "long.json", json.dumps({"rows": rows}).encode())
+    page.locator(".ap-ws-status").filter(has_text="long.json").wait_for()
+    assert status_text(page) == ("Rows imported from “long.json”: 2. "
+                                 "Texts longer than 10,000 characters were cut to that length: 2.")
+    assert saved(page)["rows"][0]["name"] == "n" * MAX_TEXT and saved(page)["rows"][0]["brings"] == "b" * MAX_TEXT
+    assert saved(page)["rows"][1]["concerns"] == "c" * MAX_TEXT
+    assert_clean(page, context)
+
+
+def test_the_name_of_another_worksheet_is_shortened(page, context, seed_site):
+    open_worksheet(page, (seed_site / PARTNER).as_uri())
+    import_buffer(page, "other.json", json.dumps({"worksheet": "w" * 100_000, "rows": []}).encode())
+    page.locator(".ap-ws-status").filter(has_text="could not be imported").wait_for()
+    assert len(status_text(page)) < 300
+    assert_clean(page, context)
+
+
+HOSTILE_IDS = "worksheets/hostile-ids/index.html"
+HOSTILE_IDS_YML = """title: Ids that name object members
+summary: Field ids that are also names of members of every JavaScript object.
+fields:
+  - id: constructor
+    label: Built by
+    type: text
+  - id: name
+    label: Name
+    type: text
+  - id: rating
+    label: Rating
+    type: scale
+    min: 1
+    max: 5
+score:
+  label: Score
+  mean_of: [rating]
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_ids_site(tmp_path_factory) -> Path:
+    """A fork worksheet with a field called ``constructor`` (a valid id)."""
+    from conftest import copy_project, run_mkdocs
+
+    project = copy_project(tmp_path_factory.mktemp("hostile-ids") / "project")
+    (project / "content/worksheets/hostile-ids.yml").write_text(HOSTILE_IDS_YML, encoding="utf-8")
+    run_mkdocs(project)
+    return project / "site"
+
+
+def test_a_field_called_constructor_is_an_ordinary_field(page, context, hostile_ids_site, tmp_path):
+    open_worksheet(page, (hostile_ids_site / HOSTILE_IDS).as_uri())
+    built_by = lambda i: row(page, i).locator('[data-field="constructor"]')  # noqa: E731
+    assert built_by(0).input_value() == ""
+    row(page, 0).locator('[data-field="name"]').fill("Only a name")
+    assert saved(page)["rows"] == [{"constructor": "", "name": "Only a name", "rating": None}]
+    page.reload()
+    page.wait_for_selector("[data-ap-worksheet].ap-ws-ready")
+    assert built_by(0).input_value() == ""
+
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="json"]')
+    assert json.loads(Path(info.value.path()).read_text())["rows"] == [{"constructor": "", "name": "Only a name", "rating": None}]
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="csv"]')
+    table = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"), newline="")))
+    assert table == [["Built by", "Name", "Rating", "Score"], ["", "Only a name", "", ""]]
+
+    rows = [{"constructor": "City and port", "name": "A", "rating": 4}, {"name": "B", "rating": 2}, {"constructor": {"x": 1}, "name": "C"}]
+    import_buffer(page, "ids.json", json.dumps({"worksheet": "hostile-ids", "rows": rows}).encode())
+    page.wait_for_function("document.querySelectorAll('[data-ap-worksheet] tbody tr').length === 3")
+    assert [built_by(i).input_value() for i in range(3)] == ["City and port", "", ""]
+    assert "left out: 1" in status_text(page)  # the object in row 3
+    assert saved(page)["rows"] == [{"constructor": "City and port", "name": "A", "rating": 4},
+                                   {"constructor": "", "name": "B", "rating": 2},
+                                   {"constructor": "", "name": "C", "rating": None}]
+    assert [r.locator("[data-ap-score]").inner_text() for r in page.locator(ROWS).all()] == ["4.0", "2.0", ""]
+
+    # Removing the last row and clearing leave the field empty too.
+    for _ in range(3):
+        row(page, 0).locator("[data-ap-row-remove]").click()
+    assert page.locator(ROWS).count() == 1 and built_by(0).input_value() == ""
+    page.click("[data-ap-add-row]")
+    assert built_by(1).input_value() == ""
+    page.click("[data-ap-ws-clear]")
+    assert built_by(0).input_value() == ""
+    assert_clean(page, context)

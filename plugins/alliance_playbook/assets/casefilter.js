@@ -5,7 +5,11 @@
  * filtered view can be shared. Nothing is stored or sent anywhere.
  *
  * The text parameter is "text", not "q": Material's search reads "?q=" on
- * every page and would open its search overlay over the filtered list. */
+ * every page and would open its search overlay over the filtered list.
+ *
+ * A shared link is someone else's input: its search text is cut to
+ * MAX_QUERY characters and its repeated words count once, since every word is
+ * looked up in every card on every change. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-ap-casefilter]");
@@ -13,6 +17,7 @@
   var form = root.querySelector("form.ap-filters");
   if (!form) return;
   var TEXT_PARAM = "text";
+  var MAX_QUERY = 200;  // characters of the search text: a long sentence, not a file
   var box = form.querySelector("[data-ap-q]");
   var status = form.querySelector(".ap-result-count");
   var empty = root.querySelector(".ap-empty");
@@ -26,7 +31,9 @@
   function fold(text) {
     return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  function words(text) { return fold(text).split(/\s+/).filter(Boolean); }
+  function words(text) {
+    return fold(text).split(/\s+/).filter(function (w, i, all) { return w && all.indexOf(w) === i; });
+  }
 
   var facets = slice.call(form.querySelectorAll("details.ap-facet[data-facet]")).map(function (group) {
     var name = group.getAttribute("data-facet");
@@ -118,13 +125,13 @@
   function readUrl() {
     var params = new URLSearchParams(location.search);
     facets.forEach(function (f) {
-      var wanted = [];
-      params.getAll(f.name).forEach(function (v) { wanted = wanted.concat(v.split(",")); });
-      f.options.forEach(function (o) { o.input.checked = wanted.indexOf(o.value) >= 0; });
+      var wanted = Object.create(null);  // a set of values: "constructor" is a value like any other
+      params.getAll(f.name).forEach(function (v) { v.split(",").forEach(function (one) { wanted[one] = true; }); });
+      f.options.forEach(function (o) { o.input.checked = wanted[o.value] === true; });
       // Show the ticked boxes of a shared link instead of hiding them in a closed group.
-      if (wanted.length && f.options.some(function (o) { return o.input.checked; })) f.group.open = true;
+      if (f.options.some(function (o) { return o.input.checked; })) f.group.open = true;
     });
-    if (box) box.value = params.get(TEXT_PARAM) || "";
+    if (box) box.value = (params.get(TEXT_PARAM) || "").slice(0, MAX_QUERY);
   }
 
   function refresh() { writeUrl(update()); }
@@ -142,6 +149,7 @@
     });
   }
 
+  if (box) box.maxLength = MAX_QUERY;
   readUrl();
   form.hidden = false;
   update();

@@ -15,13 +15,19 @@
  *   [data-ap-phase-progress=<phase>], [data-ap-overall-progress]
  *   [data-ap-reset=<step>|all], [data-ap-export=md|csv], [data-ap-import]
  *   .ap-js-only[hidden]            controls shown only when this script runs
+ *
+ * Step and item ids index objects without a prototype: a valid id such as
+ * "constructor" is also a member of every plain object.
  */
 (function () {
   "use strict";
   var root = document.querySelector("[data-ap-site]");
   if (!root) return;
   var prefix = "alliance:" + root.getAttribute("data-ap-site") + ":checklist:";
-  var memory = {}; // used when localStorage is unavailable (privacy settings)
+  var memory = Object.create(null); // used when localStorage is unavailable (privacy settings)
+  // An export of every item of a large guide is well under this; a bigger file
+  // is not one, and reading it would only hold up the page.
+  var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
   function store() {
     try { var s = window.localStorage; s.getItem("x"); return s; } catch (e) { return null; }
@@ -51,11 +57,14 @@
     "reset-step": "Clear the ticks of this checklist?",
     "reset-all": "Clear every tick of the whole playbook in this browser?",
     imported: "{n} items imported.",
-    "import-none": "No checklist items of this site were found in that file."
+    "import-none": "No checklist items of this site were found in that file.",
+    "import-too-big": "That file is too large to be a checklist export."
   };
   function t(name, values) {
     var text = root.getAttribute("data-ap-t-" + name) || EN[name];
-    return text.replace(/\{(\w+)\}/g, function (m, k) { return values && k in values ? String(values[k]) : m; });
+    return text.replace(/\{(\w+)\}/g, function (m, k) {
+      return values && Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
+    });
   }
 
   function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
@@ -64,7 +73,7 @@
 
   /* Every step known to this page: its phase and item ids, from checklists and badges. */
   function stepsOnPage() {
-    var steps = {}, order = [];
+    var steps = Object.create(null), order = [];
     function add(step, phase, items) {
       if (!steps[step]) { steps[step] = { phase: phase || "", items: [] }; order.push(step); }
       items.forEach(function (i) { if (steps[step].items.indexOf(i) < 0) steps[step].items.push(i); });
@@ -129,20 +138,29 @@
       });
       update();
     } else if (box.matches && box.matches("input[type=file][data-ap-import]") && box.files && box.files[0]) {
-      var reader = new FileReader();
-      reader.onload = function () {
-        var n = importText(String(reader.result));
-        var status = document.querySelector("[data-ap-import-status]");
-        if (status) status.textContent = n ? t("imported", { n: n }) : t("import-none");
-        box.value = "";
-      };
-      reader.readAsText(box.files[0]);
+      importFile(box);
     }
   });
 
+  function importFile(input) {
+    var file = input.files[0];
+    var done = function (text) {
+      var status = document.querySelector("[data-ap-import-status]");
+      if (status) status.textContent = text;
+      input.value = "";
+    };
+    if (file.size > MAX_IMPORT_BYTES) { done(t("import-too-big")); return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var n = importText(String(reader.result));
+      done(n ? t("imported", { n: n }) : t("import-none"));
+    };
+    reader.readAsText(file);
+  }
+
   /* Items in page order with the titles an export needs. */
   function itemsForExport() {
-    var seen = {}, out = [];
+    var seen = Object.create(null), out = [];
     boxes().forEach(function (b) {
       var list = b.closest("[data-ap-checklist]"), step = stepOf(b), item = b.getAttribute("data-item");
       if (seen[step + ":" + item]) return;
@@ -190,17 +208,19 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
 
-  /* Reads a Markdown or CSV export; sets only items this page knows. */
+  /* Reads a Markdown or CSV export; sets only items this page knows, each
+   * once (the last line about an item wins), and returns how many. */
   function importText(text) {
-    var known = {}, n = 0;
+    var known = Object.create(null), changes = Object.create(null), n = 0;
     boxes().forEach(function (b) { known[stepOf(b) + ":" + b.getAttribute("data-item")] = 1; });
     text.split(/\r?\n/).forEach(function (line) {
       var m = line.match(/^\s*[-*] \[( |x|X)\] .*<!-- ([a-z0-9-]+):([a-z0-9-]+) -->\s*$/), change = null;
       if (m) change = [m[2], m[3], m[1] !== " "];
       m = m ? null : line.match(/^"?([a-z0-9-]+)"?,"?([a-z0-9-]+)"?,"?(yes|no)"?(,|$)/);
       if (m) change = [m[1], m[2], m[3] === "yes"];
-      if (change && known[change[0] + ":" + change[1]]) { setDone(change[0], change[1], change[2]); n++; }
+      if (change && known[change[0] + ":" + change[1]]) changes[change[0] + ":" + change[1]] = change;
     });
+    Object.keys(changes).forEach(function (k) { setDone(changes[k][0], changes[k][1], changes[k][2]); n++; });
     load();
     return n;
   }

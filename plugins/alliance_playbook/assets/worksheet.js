@@ -3,14 +3,29 @@
  * under "alliance:<site>:worksheet:<id>" and leaves the device only as a CSV or
  * JSON file the reader downloads. Nothing is ever sent anywhere.
  * The page embeds the worksheet definition (.ap-ws-def) and translated texts
- * (.ap-ws-msg) as JSON. No dependencies; works from file:// and over http. */
+ * (.ap-ws-msg) as JSON. No dependencies; works from file:// and over http.
+ *
+ * Files and saved data are read as hostile: a table worksheet keeps at most
+ * MAX_ROWS rows and each text at most MAX_TEXT characters (on import, on
+ * restore and while typing), an import that has nothing usable changes
+ * nothing, and field ids are looked up only as own properties, since a valid
+ * id such as "constructor" is also a member of every plain object. */
 (function () {
   "use strict";
   var VERSION = 1;
   var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+  var MAX_ROWS = 500;     // rows of a table worksheet: more than a person fills by hand, few enough to stay fast
+  var MAX_TEXT = 10000;   // characters of one text value
+  var MAX_NAME = 80;      // characters of a foreign worksheet name quoted in the status line
   var SVG_NS = "http://www.w3.org/2000/svg";
   var POINT_COLOUR = "#1f6f8b";  // charts.RESULT, so points match the build-time chart
 
+  /* A value of obj's own, never one inherited from Object.prototype. */
+  function own(obj, key) {
+    return obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  }
+  /* An object keyed by field ids: it has no prototype, so no id names a member. */
+  function record() { return Object.create(null); }
   function fmt(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? values[k] : m; });
   }
@@ -28,10 +43,22 @@
     return "";
   }
   function formatNumber(n) { return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100); }
+  /* Counts in the status line are written the page's way: 59,500 or 59.500. */
+  function count(n) {
+    try { return n.toLocaleString(document.documentElement.getAttribute("lang") || undefined); } catch (e) { return String(n); }
+  }
+  /* At most `max` characters; a character outside the BMP (an emoji) is not cut in half. */
+  function cut(s, max) {
+    if (s.length <= max) return s;
+    var end = max, c = s.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff) end--;
+    return s.slice(0, end);
+  }
 
   /* Reads a value from the file format (or storage) and keeps it only if it
-   * fits the field: a hand-edited or foreign file never breaks the page. */
-  function cleanValue(field, v) {
+   * fits the field: a hand-edited or foreign file never breaks the page. A
+   * text longer than MAX_TEXT is cut, and counted in notes.cut. */
+  function cleanValue(field, v, notes) {
     var t = field.type, allowed;
     if (isEmptyValue(v)) return emptyOf(field);
     if (t === "scale" || t === "number") {
@@ -61,7 +88,9 @@
     }
     if (typeof v === "object") return undefined;
     if (t === "date") return /^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? String(v) : undefined;
-    return String(v);
+    var s = String(v);
+    if (s.length > MAX_TEXT) { notes.cut++; s = cut(s, MAX_TEXT); }
+    return s;
   }
 
   function setup(root) {
@@ -72,6 +101,7 @@
     var storageKey = "alliance:" + (root.getAttribute("data-ap-site") || "default") + ":worksheet:" + id;
     var fields = def.fields;
     var isTable = root.getAttribute("data-layout") !== "form";
+    var maxRows = isTable ? MAX_ROWS : 1;
     var tbody = root.querySelector("tbody[data-ap-rows]");
     var form = root.querySelector(".ap-ws-form");
     var statusEl = root.querySelector(".ap-ws-status");
@@ -88,7 +118,7 @@
     if (!isTable && !form) return;
 
     function say(text) { if (statusEl) statusEl.textContent = text; }
-    function t(key, values) { return fmt(msg[key] || key, values || {}); }
+    function t(key, values) { return fmt(own(msg, key) || key, values || {}); }
 
     // ----- rows and values -------------------------------------------------------
     function rowEls() { return isTable ? toArray(tbody.children).filter(function (r) { return r.tagName === "TR"; }) : [form]; }
@@ -118,20 +148,27 @@
       }
     }
     function readRow(row) {
-      var out = {};
+      var out = record();
       fields.forEach(function (f) { out[f.id] = readField(row, f); });
       return out;
     }
     function writeRow(row, values) {
-      fields.forEach(function (f) { writeField(row, f, values ? values[f.id] : undefined); });
+      fields.forEach(function (f) { writeField(row, f, own(values, f.id)); });
     }
-    function rowIsEmpty(values) { return fields.every(function (f) { return isEmptyValue(values[f.id]); }); }
+    function rowIsEmpty(values) { return fields.every(function (f) { return isEmptyValue(own(values, f.id)); }); }
+    /* What is typed is held to the length a restore keeps, so it comes back whole. */
+    function limitTyping(container) {
+      fields.forEach(function (f) {
+        var el = (f.type === "text" || f.type === "longtext") && control(container, f);
+        if (el) el.maxLength = MAX_TEXT;
+      });
+    }
     function collect() { return rowEls().map(readRow); }
 
     function scoreOf(values) {
       var sum = 0, n = 0;
       scoreFields.forEach(function (fid) {
-        var v = values[fid];
+        var v = own(values, fid);
         if (typeof v === "number" && isFinite(v)) { sum += v; n++; }
       });
       return n ? sum / n : null;
@@ -197,11 +234,11 @@
       var said = [];
       while (layer.firstChild) layer.removeChild(layer.firstChild);
       rows.forEach(function (values, i) {
-        var x = values[chart.x], y = values[chart.y];
+        var x = own(values, chart.x), y = own(values, chart.y);
         if (typeof x !== "number" || typeof y !== "number") return;
         var cx = pad + ((x - xMin) / ((xMax - xMin) || 1)) * inner;
         var cy = pad / 2 + inner - ((y - yMin) / ((yMax - yMin) || 1)) * inner;
-        var label = (labelField && String(values[labelField.id] || "").trim()) || t("row", { n: i + 1 });
+        var label = (labelField && String(own(values, labelField.id) || "").trim()) || t("row", { n: i + 1 });
         var point = t("point", { label: label, x: formatNumber(x), y: formatNumber(y) });
         var g = svgEl("g", { "class": "ap-point", "data-row": String(i) });
         var circle = svgEl("circle", { cx: cx.toFixed(1), cy: cy.toFixed(1), r: "6", fill: POINT_COLOUR });
@@ -221,7 +258,7 @@
       toArray(svg.querySelectorAll("rect.ap-bar[data-field]")).forEach(function (bar) {
         var fid = bar.getAttribute("data-field");
         var lo = Number(bar.getAttribute("data-min")), hi = Number(bar.getAttribute("data-max"));
-        var v = values ? values[fid] : null;
+        var v = own(values, fid);
         var rated = typeof v === "number" && isFinite(v);
         var w = rated ? Math.max(0, Math.min(plot, plot * (v - lo) / ((hi - lo) || 1))) : 0;
         bar.setAttribute("width", w.toFixed(1));
@@ -254,7 +291,7 @@
         if (cell) cell.textContent = scoreText(rows[i]);
         fields.forEach(function (f) {
           var el = control(row, f);
-          if (el && el.getAttribute("aria-invalid") === "true" && !isEmptyValue(rows[i][f.id])) {
+          if (el && el.getAttribute("aria-invalid") === "true" && !isEmptyValue(own(rows[i], f.id))) {
             el.removeAttribute("aria-invalid");
             el.classList.remove("ap-invalid");
           }
@@ -265,17 +302,50 @@
       if (persist) save(rows);
     }
 
+    /* One row read from a file or storage, with only values that fit; notes
+     * counts the values left out (skipped) and the texts cut. */
+    function cleanRow(raw, notes) {
+      var clean = record();
+      fields.forEach(function (f) {
+        var v = cleanValue(f, own(raw, f.id), notes);
+        if (v === undefined) { notes.skipped++; v = emptyOf(f); }
+        clean[f.id] = v;
+      });
+      return clean;
+    }
+    function isRecord(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+
+    /* Rows of a file: the first maxRows rows with a value, and what was left
+     * out. Every row is cleaned, so the count of rows left out is true; that
+     * is cheap next to building the rows on screen, which maxRows bounds. */
+    function rowsOfFile(list) {
+      var got = { rows: [], skipped: 0, cut: 0, extra: 0 };
+      for (var i = 0; i < list.length; i++) {
+        if (!isRecord(list[i])) { got.skipped++; continue; }
+        var notes = { skipped: 0, cut: 0 };
+        var clean = cleanRow(list[i], notes);
+        var empty = rowIsEmpty(clean);
+        if (!empty && got.rows.length >= maxRows) { got.extra++; continue; }
+        got.skipped += notes.skipped;
+        if (empty) continue;
+        got.cut += notes.cut;
+        got.rows.push(clean);
+      }
+      return got;
+    }
+    /* Rows of storage keep their places (an empty row between two filled
+     * ones stays); only the first maxRows are read. */
+    function rowsOfStorage(list) {
+      var got = { rows: [], skipped: 0, cut: 0, extra: Math.max(0, list.length - maxRows) };
+      list.slice(0, maxRows).forEach(function (raw) { got.rows.push(cleanRow(isRecord(raw) ? raw : null, got)); });
+      return got;
+    }
+
+    /* Shows rows that cleanRow made. */
     function load(rows) {
-      rows = Array.isArray(rows) ? rows : [];
       if (isTable) setRowCount(Math.max(1, rows.length));
       rowEls().forEach(function (row, i) {
-        var values = rows[i] && typeof rows[i] === "object" ? rows[i] : {};
-        var clean = {};
-        fields.forEach(function (f) {
-          var v = cleanValue(f, values[f.id]);
-          clean[f.id] = v === undefined ? emptyOf(f) : v;
-        });
-        writeRow(row, clean);
+        writeRow(row, rows[i] || null);
         toArray(row.querySelectorAll("[aria-invalid]")).forEach(function (el) { el.removeAttribute("aria-invalid"); el.classList.remove("ap-invalid"); });
       });
       if (isTable) renumber();
@@ -288,8 +358,15 @@
       if (!raw) { load([]); return; }
       var data = null;
       try { data = JSON.parse(raw); } catch (e) { data = null; }
-      if (!data || !Array.isArray(data.rows)) { say(t("badSaved")); load([]); return; }
-      load(data.rows);
+      var list = own(data, "rows");
+      if (!Array.isArray(list)) { say(t("badSaved")); load([]); return; }
+      var got = rowsOfStorage(list);
+      load(got.rows);
+      // Only data saved by an older version, or edited by hand, is ever cut: say so.
+      var notes = [];
+      if (got.extra && isTable) notes.push(t("savedRowsCut", { max: count(MAX_ROWS), n: count(got.extra) }));
+      if (got.cut) notes.push(t("textCut", { max: count(MAX_TEXT), n: count(got.cut) }));
+      if (notes.length) say(notes.join(" "));
     }
 
     // ----- required values -------------------------------------------------------------
@@ -298,7 +375,7 @@
       rowEls().forEach(function (row, i) {
         if (rowIsEmpty(rows[i])) return;
         fields.forEach(function (f) {
-          if (!f.required || !isEmptyValue(rows[i][f.id])) return;
+          if (!f.required || !isEmptyValue(own(rows[i], f.id))) return;
           var el = control(row, f);
           if (el) { el.setAttribute("aria-invalid", "true"); el.classList.add("ap-invalid"); }
           list.push(isTable ? t("missingItem", { row: t("row", { n: i + 1 }), label: f.label }) : f.label);
@@ -331,7 +408,7 @@
       if (def.score) header.push(def.score.label);
       var lines = [header.map(csvCell).join(",")];
       rows.forEach(function (values) {
-        var cells = fields.map(function (f) { return displayValue(f, values[f.id]); });
+        var cells = fields.map(function (f) { return displayValue(f, own(values, f.id)); });
         if (def.score) cells.push(scoreText(values));
         lines.push(cells.map(csvCell).join(","));
       });
@@ -365,27 +442,25 @@
     function importText(text, file) {
       var data;
       try { data = JSON.parse(String(text).replace(/^\ufeff/, "")); } catch (e) { return t("notJson", { file: file }); }
-      if (!data || typeof data !== "object" || !Array.isArray(data.rows)) return t("notWorksheet", { file: file });
-      if (data.worksheet !== undefined && data.worksheet !== id) return t("otherWorksheet", { file: file, other: String(data.worksheet) });
-      if (typeof data.version === "number" && data.version > VERSION) return t("newer", { file: file });
-      var skipped = 0, rows = [];
-      data.rows.forEach(function (raw) {
-        if (!raw || typeof raw !== "object" || Array.isArray(raw)) { skipped++; return; }
-        var clean = {};
-        fields.forEach(function (f) {
-          var v = cleanValue(f, raw[f.id]);
-          if (v === undefined) { skipped++; v = emptyOf(f); }
-          clean[f.id] = v;
-        });
-        if (!rowIsEmpty(clean)) rows.push(clean);
-      });
-      if (!isTable) rows = rows.slice(0, 1);
+      var list = own(data, "rows"), other = own(data, "worksheet"), version = own(data, "version");
+      if (!isRecord(data) || !Array.isArray(list)) return t("notWorksheet", { file: file });
+      if (other !== undefined && other !== id) return t("otherWorksheet", { file: file, other: cut(String(other), MAX_NAME) });
+      if (typeof version === "number" && version > VERSION) return t("newer", { file: file });
+      var got = rowsOfFile(list);
+      // A file with nothing usable would only empty the worksheet: refuse it.
+      if (!got.rows.length) return t("nothingFits", { file: file, rows: count(list.length) });
       var current = collect().filter(function (r) { return !rowIsEmpty(r); });
       if (current.length && !window.confirm(t("confirmReplace", { file: file }))) return "";
-      load(rows);
+      load(got.rows);
       save(collect());
-      var out = t("imported", { file: file, n: rows.length });
-      return skipped ? out + " " + t("skipped", { n: skipped }) : out;
+      return importReport(file, got);
+    }
+    function importReport(file, got) {
+      var parts = [t("imported", { file: file, n: count(got.rows.length) })];
+      if (got.extra) parts.push(isTable ? t("rowsCut", { max: count(MAX_ROWS), n: count(got.extra) }) : t("formRowsCut", { n: count(got.extra) }));
+      if (got.skipped) parts.push(t("skipped", { n: count(got.skipped) }));
+      if (got.cut) parts.push(t("textCut", { max: count(MAX_TEXT), n: count(got.cut) }));
+      return parts.join(" ");
     }
     function importFile(input) {
       var file = input.files && input.files[0];
@@ -419,7 +494,7 @@
       var rows = rowEls(), i = rows.indexOf(row);
       var values = readRow(row);
       if (!rowIsEmpty(values) && !window.confirm(t("confirmRemove", { n: i + 1 }))) return;
-      if (rows.length === 1) writeRow(row, {});
+      if (rows.length === 1) writeRow(row, null);
       else row.remove();
       renumber();
       refresh(true);
@@ -434,6 +509,7 @@
       if (!btn || !root.contains(btn)) return;
       var row = btn.closest("tr");
       if (btn.hasAttribute("data-ap-add-row")) {
+        if (rowEls().length >= MAX_ROWS) { say(t("rowLimit", { max: count(MAX_ROWS) })); return; }
         var added = makeRow();
         tbody.appendChild(added);
         renumber();
@@ -475,9 +551,10 @@
       if (ev.key === storageKey || ev.key === null) restore();
     });
 
+    limitTyping(isTable ? rowEls()[0] : form);
     if (isTable) {
       blankRow = rowEls()[0].cloneNode(true);
-      writeRow(blankRow, {});  // the browser may have refilled row 0 on reload
+      writeRow(blankRow, null);  // the browser may have refilled row 0 on reload
     }
     restore();
     root.classList.add("ap-ws-ready");

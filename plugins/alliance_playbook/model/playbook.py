@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -26,7 +28,9 @@ class Phase(Entity):
 class ChecklistItem(Model):
     """A checklist item; its ``id`` keys saved progress in browsers."""
 
-    id: Id | None = Field(None, description="Stable id (default: slug of the text)")
+    id: Id | None = Field(
+        None, description="Stable id (default: slug of the text; for a text with no Latin letters or digits, t- and a hash of the text)"
+    )
     text: Text = Field(description="What to do")
 
 
@@ -55,7 +59,24 @@ class Step(Entity):
     related: list[ref("step")] | None = Field(None, max_length=30, description="Step ids")
 
     def item_id(self, index: int) -> str:
-        from .types import slugify
-
         item = self.checklist[index]
-        return item.id or slugify(item.text) or f"item-{index + 1}"
+        return item.id or default_item_id(item.text)
+
+
+def default_item_id(text: str) -> str:
+    """The id of a checklist item without an explicit one; it keys saved ticks.
+
+    The slug of the text where it has one, as always (so no saved tick moves).
+    A text with no Latin letters or digits (Japanese, Arabic, Greek...) has an
+    empty slug: it gets ``t-`` and 10 hex digits of the SHA-256 of its NFC,
+    whitespace-collapsed form, which depends on the text alone. (A number from
+    the item's place would move every tick after an inserted item.) Identical
+    texts in one step get the same id, which the checker reports.
+    """
+    from .types import slugify
+
+    slug = slugify(text)
+    if slug:
+        return slug
+    canonical = " ".join(unicodedata.normalize("NFC", text).split())
+    return "t-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:10]
