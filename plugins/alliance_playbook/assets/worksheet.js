@@ -14,7 +14,7 @@
   "use strict";
   var VERSION = 1;
   var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-  var MAX_ROWS = 500;     // rows of a table worksheet: more than a person fills by hand, few enough to stay fast
+  var MAX_ROWS = 200;     // rows of a table worksheet: more than a workshop fills by hand, few enough to lay out at once
   var MAX_TEXT = 10000;   // characters of one text value
   var MAX_NAME = 80;      // characters of a foreign worksheet name quoted in the status line
   var SVG_NS = "http://www.w3.org/2000/svg";
