@@ -116,10 +116,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from .generate import OutputRefused, generate
 
+    root = Path(args.path)
+    if not root.is_dir():
+        print(f"alliance generate: {root} is not a folder", file=sys.stderr)
+        return 2
     try:
-        project, count = generate(Path(args.path), Path(args.out), write_config=args.config, drafts=args.drafts)
+        project, count = generate(root, Path(args.out), write_config=args.config, drafts=args.drafts)
+    except OutputRefused as exc:
+        print(f"alliance generate: {exc}", file=sys.stderr)
+        return 2
     except ContentError as exc:
         _print_problems(exc.problems, "text", sys.stdout)
         print(f"{getattr(exc, 'files_checked', '?')} files checked, {len(exc.problems)} errors")
@@ -170,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gen = sub.add_parser("generate", help="write the whole site as plain Markdown for any engine")
     _project_args(gen)
-    gen.add_argument("--out", required=True, help="output folder (its docs/ is replaced)")
+    gen.add_argument("--out", required=True,
+                     help="output folder outside the project's sources: new, empty, or written by an earlier run (its docs/ is replaced)")
     gen.add_argument("--config", action="store_true", help="also write a plain mkdocs.yml (no alliance plugin)")
     gen.set_defaults(func=cmd_generate)
 
