@@ -185,3 +185,29 @@ def _build_in_a_daemon(site: str, nav, queue) -> None:
     log.addHandler(Keep())
     result = build_pdf(Path(site), nav, PdfOptions(site_name="Parts test", parts=3), log)
     queue.put((result.pages, messages))
+
+
+def test_a_pdf_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from weasyprint.document import Document
+
+    from alliance_playbook.pdf.render import render_pdf
+
+    html = "<html lang=en><body><h1>Sheet</h1><p>Fill me in.</p></body></html>"
+    target = tmp_path / "pdf" / "sheet.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"the PDF of the last build")
+    write_pdf = Document.write_pdf
+
+    def interrupted(self, path, **options):
+        Path(path).write_bytes(b"%PDF-1.7 and then Ctrl-C")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Document, "write_pdf", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render_pdf(html, tmp_path, target)
+    assert target.read_bytes() == b"the PDF of the last build"
+    assert [p.name for p in target.parent.iterdir()] == ["sheet.pdf"]  # no scratch file left
+    monkeypatch.setattr(Document, "write_pdf", write_pdf)
+    render_pdf(html, tmp_path, target)
+    assert len(PdfReader(target).pages) == 1 and [p.name for p in target.parent.iterdir()] == ["sheet.pdf"]
+
