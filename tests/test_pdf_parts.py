@@ -211,3 +211,80 @@ def test_a_pdf_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     render_pdf(html, tmp_path, target)
     assert len(PdfReader(target).pages) == 1 and [p.name for p in target.parent.iterdir()] == ["sheet.pdf"]
 
+
+# Ctrl-C while the book is laid out: one line, no traceback, nothing left behind.
+
+def _live_processes(group: int) -> list[str]:
+    """Processes of process group ``group`` that still run (zombies only wait to be reaped)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, _parent, pgrp = text[text.rindex(")") + 2:].split()[:3]
+        if int(pgrp) == group and state != "Z":
+            found.append(f"{stat.parent.name}: {text[text.index('(') + 1:text.rindex(')')]}")
+    return found
+
+
+def _interrupted(command: list[str], project: Path, scratch: Path) -> tuple[int, str]:
+    """Run ``command`` in ``project``; send Ctrl-C (to its whole process group, as a terminal does) once the parts are being laid out."""
+    import os
+    import signal
+    import sys
+    import time
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": "1", "ALLIANCE_PDF_PARTS": "2", "ALLIANCE_PDF_JOBS": "2",
+           "TMPDIR": str(scratch)}
+    proc = subprocess.Popen([sys.executable, *command], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    output, sent = [], False
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            if "PDF: laying out 2 parts" in line:
+                time.sleep(1)  # the workers are running (and the coordinator is measuring the contents)
+                assert len(_live_processes(proc.pid)) >= 3, _live_processes(proc.pid)
+                os.killpg(proc.pid, signal.SIGINT)
+                sent = True
+                break
+        output.append(proc.stdout.read())
+        proc.wait(timeout=120)
+        deadline = time.monotonic() + 10
+        while _live_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _live_processes(proc.pid), _live_processes(proc.pid)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert sent, "".join(output)
+    return proc.returncode, "".join(output)
+
+
+def _nothing_left(project: Path, scratch: Path) -> None:
+    pdf = project / "site" / "pdf"
+    assert not pdf.exists() or not [p.relative_to(pdf).as_posix() for p in pdf.rglob("*")], list(pdf.rglob("*"))
+    assert not list(scratch.iterdir())  # the parts' scratch folder is gone too
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process groups are read from /proc")
+def test_ctrl_c_during_the_pdf_stops_cleanly(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (tmp_path / "tmp").mkdir()
+    returncode, output = _interrupted(["-m", "mkdocs", "build"], project, tmp_path / "tmp")
+    assert returncode != 0
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert output.count("alliance-pdf: interrupted; no PDF was written") == 1, output
+    _nothing_left(project, tmp_path / "tmp")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process groups are read from /proc")
+def test_alliance_pdf_returns_130_on_ctrl_c(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (tmp_path / "tmp").mkdir()
+    returncode, output = _interrupted(["-m", "alliance_playbook.cli", "pdf", str(project)], project, tmp_path / "tmp")
+    assert returncode == 130, output
+    assert "Traceback" not in output and "interrupted; no PDF was written" in output, output
+    _nothing_left(project, tmp_path / "tmp")
+

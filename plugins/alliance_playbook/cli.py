@@ -138,13 +138,31 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Build the site with the PDF on (the PDF is made from the built pages)."""
     import os
+    import signal
     import subprocess
 
     root = Path(args.path)
     env = {**os.environ, "ALLIANCE_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=root, env=env)
-    if proc.returncode != 0:
-        return proc.returncode
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=root, env=env)
+    try:
+        returncode = build.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C in a terminal reaches the build as well: it stops its PDF
+        # workers, removes its temporary files and says so. Give it the time
+        # (subprocess.run would kill it mid-way). A build still running after
+        # a few seconds was not told (kill -INT to this process only): tell it.
+        try:
+            build.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            build.send_signal(signal.SIGINT)
+            try:
+                build.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                build.kill()
+                build.wait()
+        return 130
+    if returncode != 0:
+        return returncode
     pdfs = sorted((root / "site" / "pdf").glob("*.pdf"))
     if not pdfs:
         print("alliance pdf: no PDF was written; is `- alliance-pdf` listed under plugins in mkdocs.yml?", file=sys.stderr)

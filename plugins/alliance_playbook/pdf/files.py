@@ -34,3 +34,8 @@ def replacing(target: Path) -> Iterator[Path]:
     finally:
         scratch.unlink(missing_ok=True)  # gone already once renamed
 
+
+def remove_scratch_files(folder: Path) -> None:
+    """Remove the scratch files a stopped process could not remove itself (see :func:`replacing`)."""
+    for path in Path(folder).glob(f".*.pdf.*{SCRATCH_SUFFIX}"):
+        path.unlink(missing_ok=True)
