@@ -288,3 +288,65 @@ def test_alliance_pdf_returns_130_on_ctrl_c(tmp_path):
     assert "Traceback" not in output and "interrupted; no PDF was written" in output, output
     _nothing_left(project, tmp_path / "tmp")
 
+
+# Long PDF work says what it is doing.
+
+def test_progress_says_what_is_still_being_done_when_quiet():
+    import logging
+    import time
+
+    from alliance_playbook.pdf.progress import Progress
+
+    messages: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    log = logging.getLogger("progress-test")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.addHandler(Keep())
+    with Progress(log, every=0.2) as progress:
+        progress.doing("laying out a very long page")
+        time.sleep(0.7)
+        progress.info("PDF: part 1/2 laid out")
+        progress.doing("writing the book")
+        time.sleep(0.1)  # something was just said: no reminder yet
+        count = len(messages)
+        time.sleep(0.4)
+    assert messages[0] == "PDF: still laying out a very long page (0 s so far)"
+    assert messages[count - 1] == "PDF: part 1/2 laid out" and count >= 3
+    assert messages[count:] and all(m.startswith("PDF: still writing the book (") for m in messages[count:])
+    said = len(messages)
+    time.sleep(0.5)
+    assert len(messages) == said  # the reminders stop with the block
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_building_the_book_reports_progress(tmp_path, monkeypatch, parts):
+    import logging
+
+    from alliance_playbook.pdf import build_pdf, progress
+
+    monkeypatch.setattr(progress, "EVERY", 0.2)
+    site, nav, _book_ = _book(tmp_path, cases=12)
+    messages: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    log = logging.getLogger(f"progress-book-{parts}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.addHandler(Keep())
+    build_pdf(site, nav, PdfOptions(site_name="Parts test", parts=parts, jobs=2), log)
+    still = [m for m in messages if m.startswith("PDF: still ")]
+    assert still and all(re.fullmatch(r"PDF: still [a-z0-9 :,]+ \(\d+ s so far\)", m) for m in still), messages
+    if parts == 1:
+        assert "PDF: laying out the book in one piece..." in messages
+        assert any("in one piece" in m or "writing the book" in m for m in still), still
+    else:
+        assert any("laying out 2 parts: " in m or "measuring the contents" in m for m in still), still
+    assert messages[-1].startswith("PDF: wrote ")

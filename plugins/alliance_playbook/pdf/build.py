@@ -22,7 +22,8 @@ from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interr
 from .nav import NavNode
 from .parallel import NoWorkers, jobs_for, render_parts
 from .parts import part_count, plan_parts
-from .render import render_pdf
+from .progress import Progress, progress_of
+from .render import render_part
 from .worksheets import Worksheet, build_worksheet_pdfs
 
 _log = logging.getLogger(__name__)
@@ -46,16 +47,18 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
     """Write ``<site_dir>/pdf/<options.pdf_name>`` from the built pages in ``nav_pages`` order.
 
     Raises :class:`PdfError` when a navigation page is missing from the
-    result, so a book never silently loses a chapter. On Ctrl-C it stops its
+    result, so a book never silently loses a chapter. Says what it is doing
+    at least every :data:`.progress.EVERY` seconds; on Ctrl-C it stops its
     workers and leaves no PDF (``KeyboardInterrupt`` goes on to the caller).
     """
-    with interrupt_once():
-        return _build_pdf(Path(site_dir), nav_pages, options, log or _log)
+    with interrupt_once(), progress_of(log or _log) as progress:
+        return _build_pdf(Path(site_dir), nav_pages, options, progress)
 
 
-def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter) -> PdfResult:
+def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: Progress) -> PdfResult:
     start = time.perf_counter()
     when = build_time()
+    log.doing("collecting the pages for the book")
     book = assemble_book(site_dir, nav_pages, options, when)
     log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
     target = site_dir / "pdf" / options.pdf_name
@@ -70,7 +73,10 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
         except NoWorkers as exc:
             log.info(f"PDF: {exc}; laying the book out in one piece")
     if rendered is None:
-        rendered = render_pdf(book.html, site_dir, target)
+        if parts <= 1:
+            log.info("PDF: laying out the book in one piece...")
+        log.doing("laying out the book in one piece")
+        rendered = render_part(book.html, site_dir, target, laid_out=lambda _rendered: log.doing("writing the book")).rendered
 
     lost = [f"{title!r} (#{prefix})" for prefix, title in book.chapters if prefix not in rendered.anchors]
     if lost:
@@ -126,21 +132,22 @@ def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: 
     on to the caller, which says so.
     """
     site_dir = Path(site_dir)
-    with interrupt_once():
+    with interrupt_once(), progress_of(log or _log) as progress:
         try:
-            return _book_and_worksheets(site_dir, nav_pages, sheets, options, log or _log)
+            return _book_and_worksheets(site_dir, nav_pages, sheets, options, progress)
         except KeyboardInterrupt:
             remove_pdfs(site_dir, options, sheets)
             raise
 
 
 def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
-                         log: logging.Logger | logging.LoggerAdapter) -> PdfResult:
+                         log: Progress) -> PdfResult:
     background = _start_worksheets(site_dir, sheets, options)
     try:
         result = build_pdf(site_dir, nav_pages, options, log)
         messages = None
         if background is not None:
+            log.doing("making the worksheet PDFs")
             try:
                 messages = background.result()
             except PdfError:
@@ -148,6 +155,8 @@ def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[
             except Exception as exc:  # a broken worker: do it here
                 log.debug(f"PDF: worksheets in a second process failed ({exc}); making them here")
         if messages is None:
+            if sheets:
+                log.doing("making the worksheet PDFs")
             messages = _worksheets_job(str(site_dir), sheets, options)
     finally:
         if background is not None:

@@ -30,6 +30,7 @@ from typing import Callable
 from .book import PdfError
 from .interrupts import ignore_interrupts, start_ignoring_interrupts
 from .parts import Plan, front_html
+from .progress import doing
 from .render import Part, Rendered, layout_pages, render_part
 
 _log = logging.getLogger(__name__)
@@ -151,9 +152,14 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
             front: Part | None = None
             sent = 0  # parts 0..sent-1 have their offset
 
+            def tell() -> None:
+                doing(log, f"laying out {len(plan.parts)} parts: {len(counts)} laid out, {len(parts)} written")
+
             # The front matter's length, with stand-in numbers, while the workers lay out.
+            doing(log, "measuring the contents while the parts are laid out")
             front_pages = layout_pages(front_html(book_root, plan, None), site_dir)
             log.debug(f"PDF: front matter measured ({front_pages} pages) at {time.perf_counter() - start:.1f} s")
+            tell()
 
             def send_offsets() -> None:
                 nonlocal sent
@@ -183,6 +189,7 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                         log.debug(f"PDF: part {index + 1} failed:\n{payload}")
                         last = payload.strip().splitlines()[-1] if payload.strip() else "no message"
                         raise PdfError(f"laying out part {index + 1} of the PDF failed: {last} (run mkdocs build -v for the details)")
+                    tell()
                 send_offsets()
                 if front is None and len(anchors) == len(plan.parts):
                     # Every page is placed: the contents get their numbers while the last parts are written.
@@ -199,6 +206,7 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                 log.info(f"PDF: the contents took {front.pages} page(s) with their numbers, {front_pages} with stand-ins: a blank page follows them")
             log.info(f"PDF: {len(plan.parts)} parts laid out on {jobs} cores in {time.perf_counter() - start:.1f} s "
                      f"(front matter: {front.seconds.get('layout', 0) + front.seconds.get('write', 0):.1f} s); merging...")
+            doing(log, f"merging {len(plan.parts) + 1} parts into one PDF")
             merged = merge([front, *ordered], target, front_pages=front_pages)
             finished = True
             return merged
