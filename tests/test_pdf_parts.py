@@ -185,3 +185,168 @@ def _build_in_a_daemon(site: str, nav, queue) -> None:
     log.addHandler(Keep())
     result = build_pdf(Path(site), nav, PdfOptions(site_name="Parts test", parts=3), log)
     queue.put((result.pages, messages))
+
+
+def test_a_pdf_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from weasyprint.document import Document
+
+    from alliance_playbook.pdf.render import render_pdf
+
+    html = "<html lang=en><body><h1>Sheet</h1><p>Fill me in.</p></body></html>"
+    target = tmp_path / "pdf" / "sheet.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"the PDF of the last build")
+    write_pdf = Document.write_pdf
+
+    def interrupted(self, path, **options):
+        Path(path).write_bytes(b"%PDF-1.7 and then Ctrl-C")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Document, "write_pdf", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render_pdf(html, tmp_path, target)
+    assert target.read_bytes() == b"the PDF of the last build"
+    assert [p.name for p in target.parent.iterdir()] == ["sheet.pdf"]  # no scratch file left
+    monkeypatch.setattr(Document, "write_pdf", write_pdf)
+    render_pdf(html, tmp_path, target)
+    assert len(PdfReader(target).pages) == 1 and [p.name for p in target.parent.iterdir()] == ["sheet.pdf"]
+
+
+# Ctrl-C while the book is laid out: one line, no traceback, nothing left behind.
+
+def _live_processes(group: int) -> list[str]:
+    """Processes of process group ``group`` that still run (zombies only wait to be reaped)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, _parent, pgrp = text[text.rindex(")") + 2:].split()[:3]
+        if int(pgrp) == group and state != "Z":
+            found.append(f"{stat.parent.name}: {text[text.index('(') + 1:text.rindex(')')]}")
+    return found
+
+
+def _interrupted(command: list[str], project: Path, scratch: Path) -> tuple[int, str]:
+    """Run ``command`` in ``project``; send Ctrl-C (to its whole process group, as a terminal does) once the parts are being laid out."""
+    import os
+    import signal
+    import sys
+    import time
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": "1", "ALLIANCE_PDF_PARTS": "2", "ALLIANCE_PDF_JOBS": "2",
+           "TMPDIR": str(scratch)}
+    proc = subprocess.Popen([sys.executable, *command], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    output, sent = [], False
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            if "PDF: laying out 2 parts" in line:
+                time.sleep(1)  # the workers are running (and the coordinator is measuring the contents)
+                assert len(_live_processes(proc.pid)) >= 3, _live_processes(proc.pid)
+                os.killpg(proc.pid, signal.SIGINT)
+                sent = True
+                break
+        output.append(proc.stdout.read())
+        proc.wait(timeout=120)
+        deadline = time.monotonic() + 10
+        while _live_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _live_processes(proc.pid), _live_processes(proc.pid)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert sent, "".join(output)
+    return proc.returncode, "".join(output)
+
+
+def _nothing_left(project: Path, scratch: Path) -> None:
+    pdf = project / "site" / "pdf"
+    assert not pdf.exists() or not [p.relative_to(pdf).as_posix() for p in pdf.rglob("*")], list(pdf.rglob("*"))
+    assert not list(scratch.iterdir())  # the parts' scratch folder is gone too
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process groups are read from /proc")
+def test_ctrl_c_during_the_pdf_stops_cleanly(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (tmp_path / "tmp").mkdir()
+    returncode, output = _interrupted(["-m", "mkdocs", "build"], project, tmp_path / "tmp")
+    assert returncode != 0
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert output.count("alliance-pdf: interrupted; no PDF was written") == 1, output
+    _nothing_left(project, tmp_path / "tmp")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process groups are read from /proc")
+def test_alliance_pdf_returns_130_on_ctrl_c(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (tmp_path / "tmp").mkdir()
+    returncode, output = _interrupted(["-m", "alliance_playbook.cli", "pdf", str(project)], project, tmp_path / "tmp")
+    assert returncode == 130, output
+    assert "Traceback" not in output and "interrupted; no PDF was written" in output, output
+    _nothing_left(project, tmp_path / "tmp")
+
+
+# Long PDF work says what it is doing.
+
+def test_progress_says_what_is_still_being_done_when_quiet():
+    import logging
+    import time
+
+    from alliance_playbook.pdf.progress import Progress
+
+    messages: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    log = logging.getLogger("progress-test")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.addHandler(Keep())
+    with Progress(log, every=0.2) as progress:
+        progress.doing("laying out a very long page")
+        time.sleep(0.7)
+        progress.info("PDF: part 1/2 laid out")
+        progress.doing("writing the book")
+        time.sleep(0.1)  # something was just said: no reminder yet
+        count = len(messages)
+        time.sleep(0.4)
+    assert messages[0] == "PDF: still laying out a very long page (0 s so far)"
+    assert messages[count - 1] == "PDF: part 1/2 laid out" and count >= 3
+    assert messages[count:] and all(m.startswith("PDF: still writing the book (") for m in messages[count:])
+    said = len(messages)
+    time.sleep(0.5)
+    assert len(messages) == said  # the reminders stop with the block
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_building_the_book_reports_progress(tmp_path, monkeypatch, parts):
+    import logging
+
+    from alliance_playbook.pdf import build_pdf, progress
+
+    monkeypatch.setattr(progress, "EVERY", 0.2)
+    site, nav, _book_ = _book(tmp_path, cases=12)
+    messages: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    log = logging.getLogger(f"progress-book-{parts}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.addHandler(Keep())
+    build_pdf(site, nav, PdfOptions(site_name="Parts test", parts=parts, jobs=2), log)
+    still = [m for m in messages if m.startswith("PDF: still ")]
+    assert still and all(re.fullmatch(r"PDF: still [a-z0-9 :,]+ \(\d+ s so far\)", m) for m in still), messages
+    if parts == 1:
+        assert "PDF: laying out the book in one piece..." in messages
+        assert any("in one piece" in m or "writing the book" in m for m in still), still
+    else:
+        assert any("laying out 2 parts: " in m or "measuring the contents" in m for m in still), still
+    assert messages[-1].startswith("PDF: wrote ")

@@ -123,10 +123,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from .generate import OutputRefused, generate
 
+    root = Path(args.path)
+    if not root.is_dir():
+        print(f"alliance generate: {root} is not a folder", file=sys.stderr)
+        return 2
     try:
-        project, count = generate(Path(args.path), Path(args.out), write_config=args.config, drafts=args.drafts)
+        project, count = generate(root, Path(args.out), write_config=args.config, drafts=args.drafts)
+    except OutputRefused as exc:
+        print(f"alliance generate: {exc}", file=sys.stderr)
+        return 2
     except ContentError as exc:
         _print_problems(exc.problems, "text", sys.stdout)
         print(f"{getattr(exc, 'files_checked', '?')} files checked, {len(exc.problems)} errors")
@@ -138,13 +145,31 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Build the site with the PDF on (the PDF is made from the built pages)."""
     import os
+    import signal
     import subprocess
 
     root = Path(args.path)
     env = {**os.environ, "ALLIANCE_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=root, env=env)
-    if proc.returncode != 0:
-        return proc.returncode
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=root, env=env)
+    try:
+        returncode = build.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C in a terminal reaches the build as well: it stops its PDF
+        # workers, removes its temporary files and says so. Give it the time
+        # (subprocess.run would kill it mid-way). A build still running after
+        # a few seconds was not told (kill -INT to this process only): tell it.
+        try:
+            build.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            build.send_signal(signal.SIGINT)
+            try:
+                build.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                build.kill()
+                build.wait()
+        return 130
+    if returncode != 0:
+        return returncode
     pdfs = sorted((root / "site" / "pdf").glob("*.pdf"))
     if not pdfs:
         print("alliance pdf: no PDF was written; is `- alliance-pdf` listed under plugins in mkdocs.yml?", file=sys.stderr)
@@ -177,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gen = sub.add_parser("generate", help="write the whole site as plain Markdown for any engine")
     _project_args(gen)
-    gen.add_argument("--out", required=True, help="output folder (its docs/ is replaced)")
+    gen.add_argument("--out", required=True,
+                     help="output folder outside the project's sources: new, empty, or written by an earlier run (its docs/ is replaced)")
     gen.add_argument("--config", action="store_true", help="also write a plain mkdocs.yml (no alliance plugin)")
     gen.set_defaults(func=cmd_generate)
 

@@ -7,10 +7,13 @@ settings, no alliance plugin, the generated navigation) is written beside it.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -56,11 +59,39 @@ def plugin_options(config: dict[str, Any], name: str = "alliance") -> dict[str, 
     return {}
 
 
+#: In every output folder: a folder with this file was written by this command,
+#: so a later run may replace its docs/ (and mkdocs.yml). Nothing else is ever replaced.
+MARKER = ".alliance-generated"
+MARKER_TEXT = """This folder was written by `alliance generate`.
+
+Running `alliance generate --out` with this folder again replaces its docs/
+folder (and mkdocs.yml, with --config); other files here are left alone.
+Delete this file to keep the command from ever replacing anything here.
+"""
+#: Scratch folders inside the output folder while a run writes (renamed into place at the end).
+SCRATCH_PREFIX = ".alliance-generate-"
+
+
+class OutputRefused(Exception):
+    """The output folder cannot be written without risking files the command did not write.
+
+    Raised before anything is written or deleted; the message says what to do instead.
+    """
+
+
 def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool = False) -> tuple[Project, int]:
-    """Write every page (hand-written and generated) under ``out/docs``."""
+    """Write every page (hand-written and generated) under ``out/docs``.
+
+    ``out`` must be empty, new, or written by an earlier run (it has :data:`MARKER`),
+    and must not overlap the project's sources: :class:`OutputRefused` otherwise,
+    before anything is written. The new ``docs/`` is written beside the old one
+    and renamed into place at the end, so a failure leaves the earlier output whole.
+    """
+    root, out = Path(root), Path(out)
     config = read_mkdocs_config(root / "mkdocs.yml")
     options = plugin_options(config)
     docs_dir = config.get("docs_dir", "docs" if not (root / "content").is_dir() else "content")
+    check_output(root, out, source_folders(root, config, options, docs_dir))
     project = load_project(root, content_dir=docs_dir, casestudies_dir=options.get("casestudies_dir", "casestudies"), include_drafts=drafts)
     theme = config.get("theme") or {}
     language = options.get("language") or (theme.get("language") if isinstance(theme, dict) else None) or "en"
@@ -70,12 +101,115 @@ def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool 
         site_url=config.get("site_url", "") or "", template_dirs=[root / options.get("templates_dir", "overrides/alliance")],
         sections=sections,
     ))
-    docs = out / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    with _staging(out) as scratch:
+        count = _write_docs(scratch / "docs", root / docs_dir, project, renderer)
+        if write_config:
+            (scratch / "mkdocs.yml").write_text(_plain_config(config, project, sections, Translator(language), options), encoding="utf-8")
+    return project, count
+
+
+def source_folders(root: Path, config: dict[str, Any], options: dict[str, Any], docs_dir: str) -> dict[str, Path]:
+    """The project's hand-written folders, by what they are: no output may land in or around them."""
+    folders = {
+        "docs_dir": root / docs_dir,
+        "casestudies_dir": root / options.get("casestudies_dir", "casestudies"),
+        "templates_dir": root / options.get("templates_dir", "overrides/alliance"),
+    }
+    theme = config.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        folders["theme custom_dir"] = root / theme["custom_dir"]
+    return folders
+
+
+def check_output(root: Path, out: Path, sources: dict[str, Path]) -> None:
+    """Refuse an ``out`` that would write over, or delete, files the command did not write.
+
+    Paths are compared resolved (links followed, ``..`` taken out), so
+    ``--out content/..`` or a link to the project is the project itself.
+    """
+    project, target = root.resolve(), out.resolve()
+    hint = "choose a folder outside the project's sources, for example --out build/generated (nothing was written)"
+    if out.exists() and not out.is_dir():
+        raise OutputRefused(f"--out {out} is a file, not a folder; choose a folder (nothing was written)")
+    if out.is_symlink() and not out.exists():
+        raise OutputRefused(f"--out {out} is a link to nothing ({os.readlink(out)}); remove the link or choose another folder (nothing was written)")
+    if target == project:
+        raise OutputRefused(f"--out {out} is the project folder itself (its docs/ would be replaced); {hint}")
+    if _within(project, target):
+        raise OutputRefused(f"--out {out} contains the project {project}; {hint}")
+    # What a run replaces: the folder's docs/ and mkdocs.yml, wherever links in it point.
+    replaced = [(out / "docs").resolve(), (out / "mkdocs.yml").resolve()]
+    for name, folder in sources.items():
+        source = folder.resolve()
+        if _within(target, source):
+            raise OutputRefused(f"--out {out} lies inside the project's {name} ({_shown(folder, root)}); {hint}")
+        if any(_within(path, source) or _within(source, path) for path in [target, *replaced]):
+            raise OutputRefused(f"--out {out} would replace the project's {name} ({_shown(folder, root)}); {hint}")
+    for name in ("docs", "mkdocs.yml"):
+        if (out / name).is_symlink():
+            raise OutputRefused(f"{out / name} is a symbolic link, and alliance generate replaces it; remove the link or choose another folder (nothing was written)")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise OutputRefused(f"{out} exists and was not written by alliance generate; choose an empty folder or remove it yourself (nothing was written)")
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies inside it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def _shown(folder: Path, root: Path) -> str:
+    try:
+        return folder.relative_to(root).as_posix() + "/"
+    except ValueError:
+        return folder.as_posix()
+
+
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A scratch folder inside ``out``; at the end its ``docs`` and ``mkdocs.yml`` replace ``out``'s.
+
+    The scratch folder is on the same file system as the target, so the
+    swap is a rename: until then the earlier output stays as it was, and a
+    failure or Ctrl-C leaves no half-written folder.
+    """
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before anything else lands here
+    for leftover in out.glob(SCRATCH_PREFIX + "*"):  # from a run that was killed; ours (the folder is marked)
+        shutil.rmtree(leftover, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=out))
+    done = False
+    try:
+        yield scratch
+        _swap(scratch / "docs", out / "docs", scratch / "previous-docs")
+        if (scratch / "mkdocs.yml").exists():
+            os.replace(scratch / "mkdocs.yml", out / "mkdocs.yml")
+        done = True
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if created and not done:  # leave no folder behind that only says it was written
+            (out / MARKER).unlink(missing_ok=True)
+            with suppress(OSError):
+                out.rmdir()
+
+
+def _swap(new: Path, target: Path, aside: Path) -> None:
+    """Put ``new`` where ``target`` is; the old ``target`` moves to ``aside`` (put back if the swap fails)."""
+    old = target.exists() or target.is_symlink()
+    if old:
+        os.replace(target, aside)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old:
+            os.replace(aside, target)
+        raise
+
+
+def _write_docs(docs: Path, content: Path, project: Project, renderer: SiteRenderer) -> int:
+    """Write the hand-written and generated pages, data files and assets into ``docs``; returns the page count."""
     docs.mkdir(parents=True)
     count = 0
-    content = root / docs_dir
     for path in sorted(content.rglob("*")):
         if not path.is_file() or path.suffix in (".yml", ".yaml"):
             continue
@@ -101,9 +235,7 @@ def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool 
     (docs / ASSET_DIR).mkdir(parents=True, exist_ok=True)
     for name in STATIC:
         (docs / ASSET_DIR / name).write_bytes(assets.joinpath(name).read_bytes())
-    if write_config:
-        (out / "mkdocs.yml").write_text(_plain_config(config, project, sections, Translator(language), options), encoding="utf-8")
-    return project, count
+    return count
 
 
 def _plain_config(config: dict[str, Any], project: Project, sections: list[str], _: Translator, options: dict[str, Any]) -> str:

@@ -143,6 +143,11 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
             result = build_book_and_worksheets(site_dir, nav, sheets, self.options, log=log)
         except PdfError as exc:
             raise PluginError(f"alliance-pdf: {exc}\nSet ALLIANCE_PDF=0 (or `enabled: false` under alliance-pdf in mkdocs.yml) to build without the PDF.") from None
+        except KeyboardInterrupt:
+            # The workers are stopped and no PDF is left; say so once, and let
+            # the interrupt stop the build as MkDocs stops it (no traceback).
+            log.error("alliance-pdf: interrupted; no PDF was written")
+            raise
         info = self.options._("PDF, {pages} pages, {size}, {date}").format(
             pages=result.pages, size=_size(result.size), date=build_time().date().isoformat())
         for path in self._pages_with_info:

@@ -11,15 +11,19 @@ import logging
 import multiprocessing
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+import traceback
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .book import PdfError, PdfOptions, assemble_book, build_time
+from .files import remove_scratch_files
+from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
 from .nav import NavNode
 from .parallel import NoWorkers, jobs_for, render_parts
 from .parts import part_count, plan_parts
-from .render import render_pdf
+from .progress import Progress, progress_of
+from .render import render_part
 from .worksheets import Worksheet, build_worksheet_pdfs
 
 _log = logging.getLogger(__name__)
@@ -43,12 +47,18 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
     """Write ``<site_dir>/pdf/<options.pdf_name>`` from the built pages in ``nav_pages`` order.
 
     Raises :class:`PdfError` when a navigation page is missing from the
-    result, so a book never silently loses a chapter.
+    result, so a book never silently loses a chapter. Says what it is doing
+    at least every :data:`.progress.EVERY` seconds; on Ctrl-C it stops its
+    workers and leaves no PDF (``KeyboardInterrupt`` goes on to the caller).
     """
-    log = log or _log
-    site_dir = Path(site_dir)
+    with interrupt_once(), progress_of(log or _log) as progress:
+        return _build_pdf(Path(site_dir), nav_pages, options, progress)
+
+
+def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: Progress) -> PdfResult:
     start = time.perf_counter()
     when = build_time()
+    log.doing("collecting the pages for the book")
     book = assemble_book(site_dir, nav_pages, options, when)
     log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
     target = site_dir / "pdf" / options.pdf_name
@@ -63,7 +73,10 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
         except NoWorkers as exc:
             log.info(f"PDF: {exc}; laying the book out in one piece")
     if rendered is None:
-        rendered = render_pdf(book.html, site_dir, target)
+        if parts <= 1:
+            log.info("PDF: laying out the book in one piece...")
+        log.doing("laying out the book in one piece")
+        rendered = render_part(book.html, site_dir, target, laid_out=lambda _rendered: log.doing("writing the book")).rendered
 
     lost = [f"{title!r} (#{prefix})" for prefix, title in book.chapters if prefix not in rendered.anchors]
     if lost:
@@ -113,35 +126,121 @@ def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: 
     One tagged PDF cannot be laid out in pieces (its structure tree and page
     numbers span the whole book), so the book takes one core; the worksheets
     are independent and take another when the machine has one.
+
+    On Ctrl-C every process is stopped and none of the PDFs is left (a site
+    must not offer some worksheets and no book); ``KeyboardInterrupt`` goes
+    on to the caller, which says so.
     """
-    log = log or _log
-    pool, future = _start_worksheets(Path(site_dir), sheets, options)
+    site_dir = Path(site_dir)
+    with interrupt_once(), progress_of(log or _log) as progress:
+        try:
+            return _book_and_worksheets(site_dir, nav_pages, sheets, options, progress)
+        except KeyboardInterrupt:
+            remove_pdfs(site_dir, options, sheets)
+            raise
+
+
+def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
+                         log: Progress) -> PdfResult:
+    background = _start_worksheets(site_dir, sheets, options)
     try:
         result = build_pdf(site_dir, nav_pages, options, log)
         messages = None
-        if future is not None:
+        if background is not None:
+            log.doing("making the worksheet PDFs")
             try:
-                messages = future.result()
+                messages = background.result()
             except PdfError:
                 raise
-            except Exception as exc:  # a broken worker (or options that cannot be sent to one): do it here
-                log.debug(f"PDF: worksheets in a second process failed ({exc!r}); making them here")
+            except Exception as exc:  # a broken worker: do it here
+                log.debug(f"PDF: worksheets in a second process failed ({exc}); making them here")
         if messages is None:
+            if sheets:
+                log.doing("making the worksheet PDFs")
             messages = _worksheets_job(str(site_dir), sheets, options)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if background is not None:
+            background.stop()
     for level, message in messages:
         log.log(level, message)
     return result
 
 
-def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptions) -> tuple[ProcessPoolExecutor | None, Future | None]:
+def remove_pdfs(site_dir: Path, options: PdfOptions, sheets: list[Worksheet]) -> None:
+    """Remove the book, the worksheet sheets and the scratch files of a PDF step that did not finish."""
+    folder = Path(site_dir) / "pdf"
+    (folder / options.pdf_name).unlink(missing_ok=True)
+    for sheet in sheets:
+        (folder / "worksheets" / f"{sheet.id}.pdf").unlink(missing_ok=True)
+    for scratch in (folder, folder / "worksheets"):  # a stopped process could not remove its own
+        remove_scratch_files(scratch)
+    for empty in (folder / "worksheets", folder):
+        with suppress(OSError):
+            empty.rmdir()
+
+
+class _Worksheets:
+    """The worksheet PDFs, made by a second process while this one makes the book."""
+
+    def __init__(self, site_dir: Path, sheets: list[Worksheet], options: PdfOptions) -> None:
+        # spawn, not fork: the parent may hold GLib/fontconfig state that a forked child must not share.
+        context = multiprocessing.get_context("spawn")
+        self.conn, theirs = context.Pipe(duplex=False)
+        self.process = context.Process(target=_worksheets_process, args=(theirs, str(site_dir), sheets, options), daemon=True)
+        self.finished = False
+        try:
+            start_ignoring_interrupts(self.process)
+        except BaseException:
+            self.conn.close()
+            raise
+        finally:
+            theirs.close()
+
+    def result(self) -> list[tuple[int, str]]:
+        """The log lines of the finished job; raises PdfError as the job did, RuntimeError when it broke."""
+        try:
+            kind, payload = self.conn.recv()
+        except EOFError:
+            raise RuntimeError("the process stopped unexpectedly") from None
+        self.finished = True
+        if kind == "pdf-error":
+            raise PdfError(payload)
+        if kind == "error":
+            raise RuntimeError(payload.strip().splitlines()[-1] if payload.strip() else "no message")
+        return payload
+
+    def stop(self) -> None:
+        """End the process: it has finished, or it is stopped now (the book failed, Ctrl-C)."""
+        if not self.finished:
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.conn.close()
+
+
+def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptions) -> _Worksheets | None:
     if not sheets or (os.cpu_count() or 1) < 2:
-        return None, None
-    # spawn, not fork: the parent may hold GLib/fontconfig state that a forked child must not share.
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return pool, pool.submit(_worksheets_job, str(site_dir), sheets, options)
+        return None
+    try:
+        return _Worksheets(site_dir, sheets, options)
+    except Exception as exc:  # inside a daemonic process, no more processes, options that cannot be sent: make them here
+        _log.debug(f"PDF: no second process for the worksheets ({exc!r}); making them after the book")
+        return None
+
+
+def _worksheets_process(conn, site_dir: str, sheets: list[Worksheet], options: PdfOptions) -> None:
+    """The second process: makes the worksheet PDFs and sends back its log lines (or its error)."""
+    ignore_interrupts()  # the book's process stops this one
+    try:
+        report = ("done", _worksheets_job(site_dir, sheets, options))
+    except PdfError as exc:
+        report = ("pdf-error", str(exc))
+    except Exception:  # noqa: BLE001 - the parent makes the sheets itself
+        report = ("error", traceback.format_exc())
+    with suppress(OSError):
+        conn.send(report)
 
 
 class _Collect(logging.Handler):

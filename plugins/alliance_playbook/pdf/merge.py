@@ -21,10 +21,10 @@ copied after the pages, point at the merged pages.
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
+from .files import replacing
 from .render import Bookmark, Part, Rendered
 
 
@@ -147,11 +147,9 @@ def merge_parts(parts: list[Part], target: Path, *, front_pages: int | None = No
         with book.open_outline() as outline:
             outline.root.extend(_outline(bookmarks))
 
-        scratch = target.with_name(target.name + ".part")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # deterministic_id: the file identifier is a digest of the content, so builds are reproducible.
-        book.save(scratch, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        os.replace(scratch, target)
+        with replacing(target) as scratch:
+            # deterministic_id: the file identifier is a digest of the content, so builds are reproducible.
+            book.save(scratch, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
         for source in sources:
             source.close()

@@ -22,12 +22,15 @@ import os
 import tempfile
 import time
 import traceback
+from contextlib import suppress
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
 from .book import PdfError
+from .interrupts import ignore_interrupts, start_ignoring_interrupts
 from .parts import Plan, front_html
+from .progress import doing
 from .render import Part, Rendered, layout_pages, render_part
 
 _log = logging.getLogger(__name__)
@@ -42,9 +45,18 @@ class NoWorkers(PdfError):
 
 
 def _worker(conn: Connection, site_dir: str) -> None:
-    """A worker process: lays out parts until told to stop (``None``)."""
+    """A worker process: lays out parts until told to stop (``None``).
+
+    Ctrl-C is left to the coordinator, which stops the workers itself (it
+    may be waiting for this one's page count); a coordinator that is gone
+    shows as a closed pipe, and the worker just ends.
+    """
+    ignore_interrupts()
     while True:
-        job = conn.recv()
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
         if job is None:
             return
         index, html_text, elsewhere, target = job
@@ -61,12 +73,18 @@ def _worker(conn: Connection, site_dir: str) -> None:
 
         try:
             part = render_part(html_text, Path(site_dir), Path(target), elsewhere=elsewhere, ask_offset=ask, laid_out=laid_out)
-        except _Stop:
+        except (_Stop, EOFError, ConnectionError):  # told to stop, or the coordinator is gone
             return
-        except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
-            conn.send(("error", index, traceback.format_exc()))
+        except Exception:  # noqa: BLE001 - reported to the parent, which fails the build
+            report = ("error", index, traceback.format_exc())
+        else:
+            report = ("done", index, part)
+        try:
+            conn.send(report)
+        except OSError:
             return
-        conn.send(("done", index, part))
+        if report[0] == "error":
+            return
 
 
 def page_numbers(front_pages: int, parts: list[tuple[int, dict[str, int]]]) -> dict[str, int]:
@@ -90,6 +108,8 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                  merge: Callable | None = None, worker: Callable[[Connection, str], None] | None = None) -> Rendered:
     """Lay out ``plan``'s parts on ``jobs`` processes and write the merged book to ``target``.
 
+    A failure or Ctrl-C (``KeyboardInterrupt``) stops the workers at once
+    and removes the parts; ``target`` is only ever written whole.
     ``merge`` and ``worker`` stand in for :func:`.merge.merge_parts` and
     :func:`_worker` (tests use them to see failures handled).
     """
@@ -101,12 +121,13 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
     context = multiprocessing.get_context("spawn")  # not fork: the parent may hold GLib/fontconfig state
     with tempfile.TemporaryDirectory(prefix="alliance-pdf-") as scratch:
         workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        finished = False
         try:
             for _ in range(jobs):
                 ours, theirs = context.Pipe()
                 process = context.Process(target=worker or _worker, args=(theirs, str(site_dir)), daemon=True)
                 try:
-                    process.start()
+                    start_ignoring_interrupts(process)
                 except (AssertionError, OSError) as exc:  # e.g. inside a daemonic process, or no more processes allowed
                     raise NoWorkers(f"cannot start a worker process ({exc or type(exc).__name__})") from None
                 theirs.close()
@@ -124,16 +145,21 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
             for _process, conn in workers:
                 give(conn)
 
-            # The front matter's length, with stand-in numbers, while the workers lay out.
-            front_pages = layout_pages(front_html(book_root, plan, None), site_dir)
-            log.debug(f"PDF: front matter measured ({front_pages} pages) at {time.perf_counter() - start:.1f} s")
-
             counts: dict[int, int] = {}
             waiting: dict[int, Connection] = {}
             anchors: dict[int, dict[str, int]] = {}
             parts: dict[int, Part] = {}
             front: Part | None = None
             sent = 0  # parts 0..sent-1 have their offset
+
+            def tell() -> None:
+                doing(log, f"laying out {len(plan.parts)} parts: {len(counts)} laid out, {len(parts)} written")
+
+            # The front matter's length, with stand-in numbers, while the workers lay out.
+            doing(log, "measuring the contents while the parts are laid out")
+            front_pages = layout_pages(front_html(book_root, plan, None), site_dir)
+            log.debug(f"PDF: front matter measured ({front_pages} pages) at {time.perf_counter() - start:.1f} s")
+            tell()
 
             def send_offsets() -> None:
                 nonlocal sent
@@ -163,6 +189,7 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                         log.debug(f"PDF: part {index + 1} failed:\n{payload}")
                         last = payload.strip().splitlines()[-1] if payload.strip() else "no message"
                         raise PdfError(f"laying out part {index + 1} of the PDF failed: {last} (run mkdocs build -v for the details)")
+                    tell()
                 send_offsets()
                 if front is None and len(anchors) == len(plan.parts):
                     # Every page is placed: the contents get their numbers while the last parts are written.
@@ -179,15 +206,30 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                 log.info(f"PDF: the contents took {front.pages} page(s) with their numbers, {front_pages} with stand-ins: a blank page follows them")
             log.info(f"PDF: {len(plan.parts)} parts laid out on {jobs} cores in {time.perf_counter() - start:.1f} s "
                      f"(front matter: {front.seconds.get('layout', 0) + front.seconds.get('write', 0):.1f} s); merging...")
-            return merge([front, *ordered], target, front_pages=front_pages)
+            doing(log, f"merging {len(plan.parts) + 1} parts into one PDF")
+            merged = merge([front, *ordered], target, front_pages=front_pages)
+            finished = True
+            return merged
         finally:
-            for process, conn in workers:
-                try:
-                    conn.send(None)
-                except (OSError, ValueError):
-                    pass
-                conn.close()
-            for process, _conn in workers:
-                process.join(timeout=5)
-                if process.is_alive():
-                    process.kill()
+            # Before the scratch folder goes: no worker may still be writing into it.
+            stop_workers(workers, at_once=not finished)
+
+
+def stop_workers(workers: list[tuple[multiprocessing.process.BaseProcess, Connection]], *, at_once: bool) -> None:
+    """End the worker processes: asked to (their work is done), or ``at_once`` (a failure, Ctrl-C).
+
+    A worker still laying out a part would only see the request once its
+    part is done, which can take minutes: after a failure it is terminated.
+    """
+    for process, conn in workers:
+        if at_once:
+            process.terminate()
+        else:
+            with suppress(OSError, ValueError):
+                conn.send(None)
+    for process, conn in workers:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+        conn.close()

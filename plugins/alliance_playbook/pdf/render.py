@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import tree as t
+from .files import replacing
 
 #: Options for every PDF this package writes. Tagged for screen readers;
 #: WeasyPrint always embeds (subsets of) the fonts it uses.
@@ -215,9 +216,9 @@ def render_part(html_text: str, site_dir: Path, target: Path, *, elsewhere: Iter
             for name in elsewhere:
                 if name not in rendered.anchors:
                     stand_ins[name] = (0, 0, 0, 0)
-        target.parent.mkdir(parents=True, exist_ok=True)
         written = time.perf_counter()
-        document.write_pdf(target, **PDF_OPTIONS)
+        with replacing(target) as scratch:
+            document.write_pdf(scratch, **PDF_OPTIONS)
     seconds["margins"] = done - start - seconds.get("layout", 0) - seconds.get("wait", 0)
     seconds["inventory"] = written - done
     seconds["write"] = time.perf_counter() - written

@@ -1,0 +1,41 @@
+"""PDF files are written whole or not at all.
+
+A PDF is written under a hidden scratch name in its own folder and renamed
+to its real name when it is complete (a rename within a folder replaces the
+old file in one step), so a failed or interrupted build never leaves a
+half-written PDF that looks like a finished one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+SCRATCH_SUFFIX = ".tmp"
+
+
+def scratch_path(target: Path) -> Path:
+    """A hidden name beside ``target``, unique to this process: ``.book.pdf.1234-9f3a.tmp``."""
+    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(3)}{SCRATCH_SUFFIX}")
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """Write to the path this yields; it becomes ``target`` when the block ends without an error."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = scratch_path(target)
+    try:
+        yield scratch
+        os.replace(scratch, target)
+    finally:
+        scratch.unlink(missing_ok=True)  # gone already once renamed
+
+
+def remove_scratch_files(folder: Path) -> None:
+    """Remove the scratch files a stopped process could not remove itself (see :func:`replacing`)."""
+    for path in Path(folder).glob(f".*.pdf.*{SCRATCH_SUFFIX}"):
+        path.unlink(missing_ok=True)
