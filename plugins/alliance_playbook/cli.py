@@ -136,7 +136,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return 2
     except ContentError as exc:
         _print_problems(exc.problems, "text", sys.stdout)
-        print(f"{getattr(exc, 'files_checked', '?')} files checked, {len(exc.problems)} errors")
+        print(summary(exc.files_checked, len(exc.problems)))
         return 1
     print(f"Wrote {count} pages to {Path(args.out) / 'docs'}" + (f" and {Path(args.out) / 'mkdocs.yml'}" if args.config else ""))
     return 0
