@@ -4,7 +4,7 @@ Runs in a fresh subprocess per measurement (``run.py`` starts it), so imports
 and caches from one measurement never help the next. Prints one JSON object:
 wall and CPU seconds for load + validate (``load_project``), the link graph
 (``build_graph``), rendering every generated page to Markdown
-(``SiteRenderer.pages``, as the plugin calls it: Markdown fields are left to
+(``PageRenderer.pages``, as the plugin calls it: Markdown fields are left to
 MkDocs when the renderer can defer them) and the data exports
 (``data_files``); and, apart, ``pages()`` as ``alliance generate`` calls it
 (every Markdown field rendered by us).
@@ -35,10 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # Imports are timed apart: they are paid once per process, not per case.
-    _, import_wall, import_cpu = _timed(lambda: __import__("alliance_playbook.render.pages"))
+    _, import_wall, import_cpu = _timed(lambda: __import__("alliance_playbook.render.site"))
     from alliance_playbook.graph import build_graph
     from alliance_playbook.project import load_project
-    from alliance_playbook.render.pages import RenderOptions, SiteRenderer
+    from alliance_playbook.render.site import RenderOptions, PageRenderer
 
     root = args.project.resolve()
     project, load_wall, load_cpu = _timed(lambda: load_project(root))
@@ -54,11 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     plugin_mode = "defer_nonce" in {f.name for f in dataclasses.fields(RenderOptions)}
     extra = {"defer_nonce": "0123456789abcdef"} if plugin_mode else {}
     options = RenderOptions(site_name="Alliance Playbook", template_dirs=[root / "overrides/alliance"], **extra)
-    renderer, init_wall, init_cpu = _timed(lambda: SiteRenderer(project, options, graph=graph))
+    renderer, init_wall, init_cpu = _timed(lambda: PageRenderer(project, options, graph=graph))
     pages, render_wall, render_cpu = _timed(renderer.pages)
     data, data_wall, data_cpu = _timed(renderer.data_files)
     # As `alliance generate` renders: every Markdown field rendered by us.
-    generate = SiteRenderer(project, RenderOptions(site_name="Alliance Playbook", template_dirs=[root / "overrides/alliance"]), graph=graph)
+    generate = PageRenderer(project, RenderOptions(site_name="Alliance Playbook", template_dirs=[root / "overrides/alliance"]), graph=graph)
     _, gen_wall, gen_cpu = _timed(generate.pages)
     print(json.dumps({
         "cases": len(project.cases),

@@ -193,7 +193,7 @@ def prepare(n: int) -> dict:
     # plain/ from before the marker is the benchmark's own, so it goes.
     if (base / "plain").is_dir() and not (base / "plain" / ".alliance-generated").exists():
         shutil.rmtree(base / "plain")
-    gen = must(measure([PY, "-m", "alliance_playbook.cli", "generate", "project", "--out", "plain", "--config"], base, base / "logs/generate.log"), "alliance generate")
+    gen = must(measure([PY, "-m", "alliance_playbook", "generate", "project", "--out", "plain", "--config"], base, base / "logs/generate.log"), "alliance generate")
     info["alliance_generate"] = [gen.wall, gen.cpu]
     info["pages_md_bytes_plain"] = sum(p.stat().st_size for p in (base / "plain/docs").rglob("*.md"))
     return info
@@ -201,7 +201,7 @@ def prepare(n: int) -> dict:
 
 def _genfiles_project(base: Path) -> None:
     """mkdocs.yml (same theme and extensions, gen-files instead of our plugin, a nav of every page) and data links."""
-    from alliance_playbook.generate import read_mkdocs_config
+    from alliance_playbook.adapters.generate import read_mkdocs_config
 
     import yaml
 
@@ -351,7 +351,7 @@ def _pdf_pages(path: Path) -> int | None:
 def pdf_benchmarks(repeats: int, large: bool) -> list[dict]:
     """alliance-pdf and mkdocs-to-pdf: build time with and without the PDF, on the seed guide (and ~400 pages)."""
     rows: list[dict] = []
-    ours = util.find_spec("alliance_playbook.mkdocs_plugin.pdf_plugin") is not None
+    ours = util.find_spec("alliance_playbook.adapters.pdf_plugin") is not None
     try:
         metadata.version("mkdocs-to-pdf")
         to_pdf = True
@@ -371,7 +371,7 @@ def pdf_benchmarks(repeats: int, large: bool) -> list[dict]:
         elif not (base / "mkdocs.yml").is_file():
             synth.make_project(base, n)
         for variant, available, reason in (
-            ("alliance-pdf", ours, "plugins/alliance_playbook/mkdocs_plugin/pdf_plugin.py is not there yet"),
+            ("alliance-pdf", ours, "plugins/alliance_playbook/adapters/pdf_plugin.py is not there yet"),
             ("mkdocs-to-pdf", to_pdf, "mkdocs-to-pdf is not installed (pip install mkdocs-to-pdf: WeasyPrint, no browser)"),
         ):
             if not available:
@@ -749,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
         # alliance check: the whole project must be valid before anything is timed.
         check = Series()
         for r in range(repeats if "check" not in skip else 1):
-            check.add(must(measure([PY, "-m", "alliance_playbook.cli", "check", "project", "--quiet-warnings"], base, base / f"logs/check-{r}.log"), f"alliance check at N={n}"))
+            check.add(must(measure([PY, "-m", "alliance_playbook", "check", "project", "--quiet-warnings"], base, base / f"logs/check-{r}.log"), f"alliance check at N={n}"))
         results["check"][n] = check
         print(f"  check {check.wall:.2f} s wall, {check.cpu:.2f} s CPU", flush=True)
         if "stages" not in skip:

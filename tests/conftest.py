@@ -45,7 +45,7 @@ def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None, che
 
 def run_alliance(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "alliance_playbook.cli", *args], cwd=cwd or ROOT, capture_output=True, text=True,
+        [sys.executable, "-m", "alliance_playbook", *args], cwd=cwd or ROOT, capture_output=True, text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
 

@@ -206,8 +206,8 @@ def test_a_content_error_leaves_the_earlier_output_untouched(project_copy: Path,
 
 @pytest.mark.parametrize("error", [RuntimeError("a template failed"), KeyboardInterrupt()])
 def test_a_failure_while_writing_leaves_no_half_written_folder(project_copy: Path, tmp_path: Path, monkeypatch, error):
-    from alliance_playbook.generate import generate
-    from alliance_playbook.render.pages import SiteRenderer
+    from alliance_playbook.adapters.generate import generate
+    from alliance_playbook.render.site import PageRenderer
 
     out = tmp_path / "generated"
     generate(project_copy, out, write_config=True)
@@ -217,7 +217,7 @@ def test_a_failure_while_writing_leaves_no_half_written_folder(project_copy: Pat
         yield "data/first.json", "{}"
         raise error
 
-    monkeypatch.setattr(SiteRenderer, "data_files", fail)
+    monkeypatch.setattr(PageRenderer, "data_files", fail)
     with pytest.raises(type(error)):
         generate(project_copy, out, write_config=True)
     assert _tree(out) == before and sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml"]

@@ -17,7 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from alliance_playbook.errors import ContentError
-from alliance_playbook.model import CaseStudy, Location, Period
+from alliance_playbook.kinds import CaseStudy, Location, Period
 from alliance_playbook.model.enums import (
     ALLIANCE_FORM_LABELS, PARTNER_ROLE_LABELS, PARTNER_TYPE_LABELS, POLICY_AREA_LABELS, SCOPE_LABELS,
 )
@@ -59,7 +59,7 @@ def alliance_argv(command: str) -> list[str]:
     """A shell command starting with `alliance`, run with this interpreter's package."""
     argv = shlex.split(command)
     assert argv[0] == "alliance", command
-    return [sys.executable, "-m", "alliance_playbook.cli", *argv[1:]]
+    return [sys.executable, "-m", "alliance_playbook", *argv[1:]]
 
 
 def form_fields() -> dict[str, dict]:

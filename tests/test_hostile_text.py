@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance_playbook.htmlsafety import unsafe_content, unsafe_page
+from alliance_playbook.markup.safety import unsafe_content, unsafe_page
 from alliance_playbook.project import load_project
-from alliance_playbook.render.pages import RenderOptions, SiteRenderer
+from alliance_playbook.render.site import RenderOptions, PageRenderer
 from conftest import copy_project, run_alliance, run_mkdocs
 from hostile import PAYLOAD, write_hostile_project
 
@@ -127,7 +127,7 @@ def test_fuzzed_plain_text_never_becomes_markup(text: str, fuzz_root: Path, tmp_
     shutil.copytree(fuzz_root, project)
     write_hostile_project(project, lambda n: (text * (1 + n // max(1, len(text))))[:n].strip() or "x")
     loaded = load_project(project)
-    renderer = SiteRenderer(loaded, RenderOptions())
+    renderer = PageRenderer(loaded, RenderOptions())
     md = markdown.Markdown(extensions=_SITE_EXTENSIONS)
     for page in renderer.pages():
         md.reset()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from alliance_playbook.errors import ContentError
 from alliance_playbook.project import load_project
-from alliance_playbook.render.markdown import MarkdownFields, sanitize
+from alliance_playbook.markup.markdown import MarkdownFields, sanitize
 
 
 def errors(project: Path) -> list[str]:
@@ -149,7 +149,7 @@ def test_sanitize_keeps_ordinary_markdown():
 
 
 def _step(*items) -> "Step":
-    from alliance_playbook.model.playbook import Step
+    from alliance_playbook.kinds.step import Step
 
     return Step.model_validate({"title": "T", "phase": "collaborate", "summary": "S", "checklist": list(items)})
 

@@ -283,7 +283,7 @@ def test_ctrl_c_during_the_pdf_stops_cleanly(tmp_path):
 def test_alliance_pdf_returns_130_on_ctrl_c(tmp_path):
     project = copy_project(tmp_path / "project")
     (tmp_path / "tmp").mkdir()
-    returncode, output = _interrupted(["-m", "alliance_playbook.cli", "pdf", str(project)], project, tmp_path / "tmp")
+    returncode, output = _interrupted(["-m", "alliance_playbook", "pdf", str(project)], project, tmp_path / "tmp")
     assert returncode == 130, output
     assert "Traceback" not in output and "interrupted; no PDF was written" in output, output
     _nothing_left(project, tmp_path / "tmp")

@@ -8,8 +8,8 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_playbook.render.markdown import _EXTENSIONS, MarkdownFields, plain_paragraphs, sanitize
-from alliance_playbook.render.urls import relative_url
+from alliance_playbook.markup.markdown import _EXTENSIONS, MarkdownFields, plain_paragraphs, sanitize
+from alliance_playbook.urls import relative_url
 
 SEGMENT = st.sampled_from(["a", "b", "casestudies", "lessons", "x-y", "index.html", "page.html"])
 
@@ -60,7 +60,7 @@ def test_cached_renders_do_not_leak_page_relative_links():
 import markdown as _markdown  # noqa: E402
 import pytest  # noqa: E402
 
-from alliance_playbook.render.markdown import IslandError, cut_islands, fill_slots, islands_section  # noqa: E402
+from alliance_playbook.markup.markdown import IslandError, cut_islands, fill_slots, islands_section  # noqa: E402
 
 NONCE = "0123456789abcdef"
 SITE_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]

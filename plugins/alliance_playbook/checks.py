@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from pydantic import BaseModel, BeforeValidator
@@ -20,9 +20,7 @@ from pydantic import BaseModel, BeforeValidator
 from .errors import Problem, did_you_mean, quoted
 from .loader import Loc, SourceMap, format_loc
 from .model.types import MarkdownField, RefTo
-from .wikilinks import KINDS, find_links
-
-NOUNS = {"case": "case study", "step": "step", "phase": "phase", "lesson": "lesson", "worksheet": "worksheet"}
+from .wikilinks import find_links
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class _Shape:
             return True
         if self.item is not None:
             return self.item.marked
-        return self.model is not None and bool(_fields(self.model))
+        return self.model is not None and bool(_fields(self.model))  # noqa: SIM103
 
 
 def _shape(annotation: Any) -> _Shape:
@@ -76,20 +74,21 @@ def _shape(annotation: Any) -> _Shape:
     return _Shape()
 
 
-_FIELDS: dict[type[BaseModel], dict[str, _Shape]] = {}
+_FIELDS: dict[type[BaseModel], dict[str, tuple[str, _Shape]]] = {}
 
 
-def _fields(model: type[BaseModel]) -> dict[str, _Shape]:
-    """The fields of ``model`` that hold something the checks read (the
-    others are never walked: a case's partners and outcomes hold no ids)."""
+def _fields(model: type[BaseModel]) -> dict[str, tuple[str, _Shape]]:
+    """The fields of ``model`` that hold something the checks read, by the
+    key written in YAML: (attribute name, shape). The others are never
+    walked: a case's partners and outcomes hold no ids."""
     cached = _FIELDS.get(model)
     if cached is None:
         _FIELDS[model] = {}  # a model that contains itself is walked once
         shapes = {
-            (info.alias or name): _shape(typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
+            (info.alias or name): (name, _shape(typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation))
             for name, info in model.model_fields.items()
         }
-        cached = _FIELDS[model] = {key: shape for key, shape in shapes.items() if shape.marked}
+        cached = _FIELDS[model] = {key: value for key, value in shapes.items() if value[1].marked}
     return cached
 
 
@@ -101,9 +100,41 @@ def marked_values(model: type[BaseModel], data: Any, loc: Loc = ()) -> Iterator[
         return
     fields = _fields(model)
     for key, value in data.items():
-        shape = fields.get(key)
-        if shape is not None:
-            yield from _marked(shape, value, loc + (key,))
+        found = fields.get(key)
+        if found is not None:
+            yield from _marked(found[1], value, loc + (key,))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An id in a valid item that names another item."""
+
+    field: str  # the top-level field (``lessons`` for ``lessons[2].lesson``)
+    kind: str
+    id: str
+    holder: Any  # the object the id is written in (a LessonRef, with its note)
+
+
+def references(item: BaseModel) -> Iterator[Reference]:
+    """Every reference in a validated item, in the order written."""
+    for _key, (name, shape) in _fields(type(item)).items():
+        yield from _references(shape, getattr(item, name), name, item)
+
+
+def _references(shape: _Shape, value: Any, top: str, holder: Any) -> Iterator[Reference]:
+    if value is None:
+        return
+    if shape.item is not None:
+        for entry in value:
+            yield from _references(shape.item, entry, top, holder)
+        return
+    if shape.model is not None:
+        for _key, (name, inner) in _fields(shape.model).items():
+            yield from _references(inner, getattr(value, name), top, value)
+        return
+    for marker in shape.markers:
+        if isinstance(marker, RefTo):
+            yield Reference(top, marker.kind, value, holder)
 
 
 def _marked(shape: _Shape, value: Any, loc: Loc) -> Iterator[Marked]:
@@ -135,22 +166,24 @@ class Known:
     not: a reference to a file with a typo in it is not a broken reference)."""
 
     ids: Mapping[str, Mapping[str, str]]  # kind -> id -> file
-    drafts: frozenset[str] = frozenset()
-    include_drafts: bool = False
+    nouns: Mapping[str, str]  # kind -> how a person calls one ("case study")
+    #: Items that exist but are not built (draft case studies), by kind.
+    hidden: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def problem(self, kind: str, id_: str, *, link: bool) -> str | None:
         """Why ``kind:id_`` cannot be linked to, or None."""
-        if kind not in KINDS:
-            return f"{quoted(kind)} is not a link kind{did_you_mean(kind, KINDS)} (kinds: {', '.join(KINDS)})"
+        if kind not in self.nouns:
+            kinds = list(self.nouns)
+            return f"{quoted(kind)} is not a link kind{did_you_mean(kind, kinds)} (kinds: {', '.join(kinds)})"
         table = self.ids.get(kind, {})
         if id_ not in table:
-            noun = NOUNS[kind]
+            noun = self.nouns[kind]
             hint = did_you_mean(id_, table) or (f"; known {noun}s: {', '.join(list(table)[:8])}" if table and not link else "")
             if not table and not link:
                 hint = f"; there are no {noun}s yet"
             return f"there is no {noun if not link else kind} {quoted(id_)}{hint}"
-        if kind == "case" and id_ in self.drafts and not self.include_drafts:
-            return f"{quoted(id_)} is a draft case study: drafts are left out of the site, so this link would be dead"
+        if id_ in self.hidden.get(kind, ()):
+            return f"{quoted(id_)} is a draft {self.nouns[kind]}: drafts are left out of the site, so this link would be dead"
         return None
 
 
@@ -294,7 +327,7 @@ def _link_problem(target: str, known: Known) -> tuple[str, str] | None:
         return None  # a web address without its scheme: the browser adds it
     stem = target.split("#")[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".md").removesuffix(".html")
     hint = ""
-    for kind in ("case", "step", "lesson", "worksheet", "phase"):
+    for kind in known.nouns:
         if stem in known.ids.get(kind, {}):
             hint = f": write [[{kind}:{stem}]]"
             break

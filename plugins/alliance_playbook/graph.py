@@ -1,85 +1,152 @@
-"""The link graph: every edge between content items, both ways, built once.
+"""The link graph: every reference between items, both ways, built once.
 
-Edges may be written on either side in YAML (a lesson naming a step, or the
-step naming the lesson); the graph makes them symmetric so every page can
-show what bears on it. Building it is one pass over the edges: linear in the
-size of the content.
+A reference is an id written in an item (found from the model's ``ref()``
+fields, so a new kind's links are in the graph without a line here). A link
+may be written on either side (a lesson naming a step, or the step naming
+the lesson): :meth:`LinkGraph.linked` gives both. Building it is one pass
+over the references: linear in the size of the content.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
+from .checks import references
 from .gcpause import paused_gc
-from .project import Project
+
+if TYPE_CHECKING:
+    from .project import Project
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseCitation:
+    """A case study citing a lesson, with the case's note on it."""
+
     case_id: str
     note: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
+class Edge:
+    """One reference: item ``source`` (of ``source_kind``) names ``target`` in ``field``."""
+
+    source_kind: str
+    source: str
+    field: str
+    target_kind: str
+    target: str
+    holder: Any
+
+
 class LinkGraph:
-    lesson_cases: dict[str, list[CaseCitation]] = field(default_factory=lambda: defaultdict(list))
-    step_cases: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    lesson_steps: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    step_lessons: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    step_worksheets: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    worksheet_steps: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    related_steps: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    related_cases: dict[str, list[str]] = field(default_factory=dict)
-    related_lessons: dict[str, list[str]] = field(default_factory=dict)
+    """Every reference of a project, by source and by target."""
 
+    def __init__(self, project: "Project", related_limit: int = 5):
+        self.project = project
+        self._out: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        self._in: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        self._rank = {kind.name: {id_: i for i, id_ in enumerate(project.items(kind.name))} for kind in project.registry}
+        for kind in project.registry:
+            for id_, item in project.items(kind.name).items():
+                for ref in references(item):
+                    if ref.id not in self._rank.get(ref.kind, {}):
+                        continue  # a draft, or a kind left out: not linked
+                    edge = Edge(kind.name, id_, ref.field, ref.kind, ref.id, ref.holder)
+                    self._out[(kind.name, id_)].append(edge)
+                    self._in[(ref.kind, ref.id)].append(edge)
+        self.related_cases = _related_cases(project, related_limit)
+        self.related_lessons = self._related_lessons(related_limit)
 
-def _link(forward: dict[str, list[str]], backward: dict[str, list[str]], a: str, b: str) -> None:
-    if b not in forward[a]:
-        forward[a].append(b)
-    if a not in backward[b]:
-        backward[b].append(a)
+    # ----- the generic view --------------------------------------------------------------
+    def linked(self, kind: str, id_: str, other: str) -> list[str]:
+        """Items of kind ``other`` that ``kind:id_`` names or that name it, in
+        ``other``'s order (the playbook order for steps)."""
+        found = {e.target for e in self._out.get((kind, id_), ()) if e.target_kind == other}
+        found |= {e.source for e in self._in.get((kind, id_), ()) if e.source_kind == other}
+        found.discard(id_)  # an item is not linked to itself
+        rank = self._rank[other]
+        return sorted(found, key=rank.__getitem__)
+
+    def citing(self, kind: str, id_: str, source_kind: str) -> list[Edge]:
+        """The references to ``kind:id_`` written in items of ``source_kind``, in their order."""
+        rank = self._rank[source_kind]
+        return sorted((e for e in self._in.get((kind, id_), ()) if e.source_kind == source_kind), key=lambda e: rank[e.source])
+
+    def _table(self, kind: str, other: str) -> dict[str, list[str]]:
+        """``linked`` for every item of ``kind`` that has such links."""
+        table = {}
+        for id_ in self.project.items(kind):
+            found = self.linked(kind, id_, other)
+            if found:
+                table[id_] = found
+        return table
+
+    # ----- the views the templates and exports read ----------------------------------------
+    @cached_property
+    def lesson_cases(self) -> dict[str, list[CaseCitation]]:
+        out: dict[str, list[CaseCitation]] = {}
+        for lesson in self.project.items("lesson"):
+            cites = [CaseCitation(e.source, getattr(e.holder, "note", None)) for e in self.citing("lesson", lesson, "case")]
+            if cites:
+                out[lesson] = cites
+        return out
+
+    @cached_property
+    def step_cases(self) -> dict[str, list[str]]:
+        return self._table("step", "case")
+
+    @cached_property
+    def lesson_steps(self) -> dict[str, list[str]]:
+        return self._table("lesson", "step")
+
+    @cached_property
+    def step_lessons(self) -> dict[str, list[str]]:
+        return self._table("step", "lesson")
+
+    @cached_property
+    def step_worksheets(self) -> dict[str, list[str]]:
+        return self._table("step", "worksheet")
+
+    @cached_property
+    def worksheet_steps(self) -> dict[str, list[str]]:
+        return self._table("worksheet", "step")
+
+    @cached_property
+    def related_steps(self) -> dict[str, list[str]]:
+        return self._table("step", "step")
+
+    def _related_lessons(self, limit: int) -> dict[str, list[str]]:
+        """Lessons sharing citing cases (2 points each) or steps (1)."""
+        by_case: dict[str, list[str]] = defaultdict(list)
+        for lid, cites in self.lesson_cases.items():
+            for c in cites:
+                by_case[c.case_id].append(lid)
+        out: dict[str, list[str]] = {}
+        order = self._rank["lesson"]
+        for lid in self.project.items("lesson"):
+            scores: Counter[str] = Counter()
+            for c in self.lesson_cases.get(lid, []):
+                for other in by_case[c.case_id]:
+                    scores[other] += 2
+            for sid in self.lesson_steps.get(lid, []):
+                for other in self.step_lessons.get(sid, []):
+                    scores[other] += 1
+            scores.pop(lid, None)
+            out[lid] = [o for o, _ in sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:limit]]
+        return out
 
 
 @paused_gc()
-def build_graph(project: Project, related_limit: int = 5) -> LinkGraph:
-    """Compute every backlink of the project in one pass over its edges."""
-    g = LinkGraph()
-    step_rank = {sid: i for i, sid in enumerate(project.steps)}
-    for case in project.cases.values():
-        for ref in case.lessons:
-            if ref.lesson in project.lessons:
-                g.lesson_cases[ref.lesson].append(CaseCitation(case.id, ref.note))
-        for sid in case.steps or []:
-            if sid in project.steps:
-                g.step_cases[sid].append(case.id)
-    for step in project.steps.values():
-        for lid in step.lessons or []:
-            _link(g.step_lessons, g.lesson_steps, step.id, lid)
-        for wid in step.worksheets or []:
-            _link(g.step_worksheets, g.worksheet_steps, step.id, wid)
-        for other in step.related or []:
-            _link(g.related_steps, g.related_steps, step.id, other)
-    for lesson in project.lessons.values():
-        for sid in lesson.steps or []:
-            _link(g.lesson_steps, g.step_lessons, lesson.id, sid)
-    for ws in project.worksheets.values():
-        for sid in ws.steps or []:
-            _link(g.worksheet_steps, g.step_worksheets, ws.id, sid)
-    for table in (g.lesson_steps, g.worksheet_steps, g.related_steps):
-        for key in table:
-            table[key].sort(key=lambda sid: step_rank.get(sid, 10**9))
-    lesson_rank = {lid: i for i, lid in enumerate(project.lessons)}
-    for table in (g.step_lessons,):
-        for key in table:
-            table[key].sort(key=lambda lid: lesson_rank.get(lid, 10**9))
-    g.related_cases = _related_cases(project, related_limit)
-    g.related_lessons = _related_lessons(project, g, related_limit)
-    return g
+def build_graph(project: "Project", related_limit: int = 5) -> LinkGraph:
+    """Compute every backlink of the project in one pass over its references."""
+    return LinkGraph(project, related_limit)
 
 
-def _related_cases(project: Project, limit: int, window: int = 60) -> dict[str, list[str]]:
+def _related_cases(project: "Project", limit: int, window: int = 60) -> dict[str, list[str]]:
     """Cases sharing lessons (3 points), steps (2) or policy areas (1).
 
     Scored through an inverted index. A key shared by more than ``window``
@@ -112,24 +179,3 @@ def _related_cases(project: Project, limit: int, window: int = 60) -> dict[str, 
         best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
         related[cid] = [other for other, _ in best]
     return related
-
-
-def _related_lessons(project: Project, g: LinkGraph, limit: int) -> dict[str, list[str]]:
-    """Lessons sharing citing cases (2 points each) or steps (1)."""
-    by_case: dict[str, list[str]] = defaultdict(list)
-    for lid, cites in g.lesson_cases.items():
-        for c in cites:
-            by_case[c.case_id].append(lid)
-    out: dict[str, list[str]] = {}
-    order = {lid: i for i, lid in enumerate(project.lessons)}
-    for lid in project.lessons:
-        scores: Counter[str] = Counter()
-        for c in g.lesson_cases.get(lid, []):
-            for other in by_case[c.case_id]:
-                scores[other] += 2
-        for sid in g.lesson_steps.get(lid, []):
-            for other in g.step_lessons.get(sid, []):
-                scores[other] += 1
-        scores.pop(lid, None)
-        out[lid] = [o for o, _ in sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))[:limit]]
-    return out

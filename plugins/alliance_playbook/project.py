@@ -1,10 +1,11 @@
 """Load a whole project folder into one validated model.
 
-Every file is read once, every problem of the run is collected, and
-``ContentError`` is raised with all of them at the end: schema errors,
-broken references and links, and the rules that span fields or files
-(:mod:`.rules`), in one run. Nothing here knows about MkDocs: the plugin,
-the CLI and the tests all go through :func:`load_project`.
+Every file of every kind in the registry is read once, and every problem of
+the run is collected: schema errors, broken references and links (read from
+raw data, :mod:`.checks`, so they come with the schema errors of the same
+file), each kind's own rules, and ``ContentError`` is raised with all of
+them at the end. Nothing here knows about MkDocs: the plugins, the CLI and
+the tests all go through :func:`load_project`.
 """
 
 from __future__ import annotations
@@ -19,19 +20,22 @@ from pydantic import BaseModel, ValidationError
 from .checks import Known, reference_problems
 from .errors import ContentError, Problem, ProblemList, quoted
 from .gcpause import paused_gc
+from .kinds import CaseStudy, Lesson, Phase, Step, Worksheet
+from .kinds.base import Kind
+from .kinds.registry import Registry, load_registry
 from .loader import LoadedFile, load_yaml_text, read_file_bytes
-from .model import CaseStudy, Lesson, Phase, Step, Worksheet
 from .model.base import Entity
 from .model.types import ID_MAX, ID_RE, slugify
-from .sources import read_page, scan
+from .sources import SourceTree, read_page, scan
 from .validation import problems_from
+from .wikilinks import find_links
 
 YAML_SUFFIXES = (".yml", ".yaml")
 
 
 @dataclass
 class ProjectLayout:
-    """Where a project keeps its files (the contract's defaults)."""
+    """Where a project keeps its files."""
 
     root: Path
     content_dir: str = "content"
@@ -45,21 +49,12 @@ class ProjectLayout:
     def casestudies(self) -> Path:
         return self.root / self.casestudies_dir
 
-    @property
-    def phases_file(self) -> Path:
-        return self.content / "playbook" / "phases.yml"
+    def folder(self, kind: Kind) -> Path | None:
+        """Where ``kind`` keeps one file per item, if it does."""
+        return kind.files_folder(self.root, self.content_dir, self.casestudies_dir)
 
-    @property
-    def steps(self) -> Path:
-        return self.content / "playbook" / "steps"
-
-    @property
-    def lessons(self) -> Path:
-        return self.content / "lessons"
-
-    @property
-    def worksheets(self) -> Path:
-        return self.content / "worksheets"
+    def list_file(self, kind: Kind) -> Path | None:
+        return kind.list_path(self.root, self.content_dir)
 
     def display(self, path: Path) -> str:
         try:
@@ -68,65 +63,62 @@ class ProjectLayout:
             return path.as_posix()
 
 
-@dataclass(frozen=True)
-class EntityKind:
-    """A kind of content kept one file per item in a folder."""
-
-    name: str
-    model: type[Entity]
-    noun: str
-    folder: str  # a ProjectLayout attribute
-    #: Ids a file may not have, because a generated page already uses that
-    #: address (id -> what is there).
-    reserved: dict[str, str]
-
-
-ENTITY_KINDS = (
-    EntityKind("step", Step, "step", "steps", {"index": "the phase page (playbook/<phase>/)"}),
-    EntityKind("lesson", Lesson, "lesson", "lessons", {"index": "the lessons index (lessons/)"}),
-    EntityKind("worksheet", Worksheet, "worksheet", "worksheets", {"index": "the worksheets index (worksheets/)"}),
-    EntityKind("case", CaseStudy, "case study", "casestudies", {
-        "index": "the case study index (casestudies/)",
-        "propose": "the page for proposing a case study (casestudies/propose/)",
-    }),
-)
-RESERVED_PHASE_IDS = {"index": "the playbook overview (playbook/)"}
-
-
 @dataclass
 class Project:
     """The validated content of one project; read-only after loading."""
 
     layout: ProjectLayout
-    phases: list[Phase]
-    steps: dict[str, Step]
-    lessons: dict[str, Lesson]
-    worksheets: dict[str, Worksheet]
-    cases: dict[str, CaseStudy]
-    drafts: dict[str, CaseStudy]
+    registry: Registry
+    #: Kind name -> id -> item, in each kind's order; only what is built.
+    tables: dict[str, dict[str, Any]]
+    #: Items that exist but are not built (draft case studies), by kind.
+    hidden: dict[str, dict[str, Any]]
     guide_pages: list[Path]
     warnings: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     include_drafts: bool = False
 
+    def items(self, kind: str) -> dict[str, Any]:
+        """The built items of ``kind`` by id, in order."""
+        return self.tables.get(kind, {})
+
+    def unpublished(self, kind: str) -> dict[str, Any]:
+        return self.hidden.get(kind, {})
+
+    def get(self, kind: str, id_: str) -> Entity | None:
+        return self.items(kind).get(id_)
+
+    # Names the templates use for the built-in kinds.
+    @property
+    def phases(self) -> list[Phase]:
+        return list(self.items("phase").values())
+
     @property
     def phase_by_id(self) -> dict[str, Phase]:
-        return {p.id: p for p in self.phases}
+        return self.items("phase")
+
+    @property
+    def steps(self) -> dict[str, Step]:
+        return self.items("step")
+
+    @property
+    def lessons(self) -> dict[str, Lesson]:
+        return self.items("lesson")
+
+    @property
+    def worksheets(self) -> dict[str, Worksheet]:
+        return self.items("worksheet")
+
+    @property
+    def cases(self) -> dict[str, CaseStudy]:
+        return self.items("case")
+
+    @property
+    def drafts(self) -> dict[str, CaseStudy]:
+        return self.unpublished("case")
 
     def steps_of(self, phase_id: str) -> list[Step]:
         return [s for s in self.steps.values() if s.phase == phase_id]
-
-    def get(self, kind: str, id_: str) -> Entity | None:
-        return self.table(kind).get(id_)
-
-    def table(self, kind: str) -> dict[str, Any]:
-        return {
-            "case": self.cases,
-            "step": self.steps,
-            "phase": self.phase_by_id,
-            "lesson": self.lessons,
-            "worksheet": self.worksheets,
-        }[kind]
 
 
 class FileCache:
@@ -152,14 +144,13 @@ class ContentFile:
     """One item as read: its raw data (for the cross-file checks, which run
     whether or not it validated) and its entity when it did."""
 
-    kind: str
+    kind: Kind
     id: str
     display: str
-    model: type[BaseModel]
     loaded: LoadedFile | None
     entity: Any = None
     problems: list[Problem] = field(default_factory=list)
-    prefix: tuple = ()  # a phase's place in phases.yml
+    prefix: tuple[Any, ...] = ()  # an item's place in a list file
 
     @property
     def data(self) -> Any:
@@ -171,21 +162,7 @@ class ContentFile:
         return data
 
 
-def _parse_and_validate(model: type[BaseModel], raw: bytes, display: str) -> tuple[LoadedFile | None, Any, list[Problem]]:
-    """(parsed file, validated entity or None, problems) for one file's bytes."""
-    try:
-        loaded = load_yaml_text(raw, display, strict=False)  # also reports an empty file
-    except ContentError as exc:
-        return None, None, list(exc.problems)
-    problems = list(loaded.problems)
-    if not isinstance(loaded.data, dict):
-        kind = "a list" if isinstance(loaded.data, list) else "a single value"
-        problems.append(loaded.source.problem((), f"the file must be a mapping of fields (key: value lines), not {kind}"))
-        return loaded, None, problems
-    return (loaded, *_validate(model, loaded.data, loaded, problems))
-
-
-def _validate(model: type[BaseModel], data: Any, loaded: LoadedFile, problems: list[Problem], prefix: tuple = ()) -> tuple[Any, list[Problem]]:
+def _validate(model: type[BaseModel], data: Any, loaded: LoadedFile, problems: list[Problem], prefix: tuple[Any, ...] = ()) -> tuple[Any, list[Problem]]:
     """Validate ``data``; a value the loader already refused is not reported twice."""
     refused = {(p.line, p.col) for p in problems}
     try:
@@ -195,11 +172,26 @@ def _validate(model: type[BaseModel], data: Any, loaded: LoadedFile, problems: l
         return None, problems + [p for p in found if (p.line, p.col) not in refused]
 
 
-def _check_file_name(path: Path, display: str, kind: EntityKind) -> list[Problem]:
+def _parse_and_validate(model: type[BaseModel], raw: bytes, display: str) -> tuple[LoadedFile | None, Any, list[Problem]]:
+    """(parsed file, validated entity or None, problems) for one file's bytes."""
+    try:
+        loaded = load_yaml_text(raw, display, strict=False)  # also reports an empty file
+    except ContentError as exc:
+        return None, None, list(exc.problems)
+    problems = list(loaded.problems)
+    if not isinstance(loaded.data, dict):
+        shape = "a list" if isinstance(loaded.data, list) else "a single value"
+        problems.append(loaded.source.problem((), f"the file must be a mapping of fields (key: value lines), not {shape}"))
+        return loaded, None, problems
+    return (loaded, *_validate(model, loaded.data, loaded, problems))
+
+
+def _file_name_problems(path: Path, display: str, kind: Kind) -> list[Problem]:
     stem = path.name.rsplit(".", 1)[0]
     if ID_RE.match(stem) and len(stem) <= ID_MAX:
         if stem in kind.reserved:
-            return [Problem(display, 1, 1, "", f"the id {quoted(stem)} is reserved: {kind.reserved[stem]} is there; rename the file (for example to '{stem}-{slugify(kind.noun)}{path.suffix}')")]
+            return [Problem(display, 1, 1, "", f"the id {quoted(stem)} is reserved: {kind.reserved[stem]} is there; "
+                                               f"rename the file (for example to '{stem}-{slugify(kind.noun)}{path.suffix}')")]
         return []
     fixed = slugify(stem)
     hint = f"; rename it to '{fixed}{path.suffix}'" if fixed else ""
@@ -215,15 +207,11 @@ class _ProjectReader:
         self.problems = ProblemList()
         self.files = 0
         folders = [layout.content, layout.casestudies, *extra_dirs]
-        self.tree = scan(layout.root, [f for f in dict.fromkeys(folders) if f.is_relative_to(layout.root)])
+        self.tree: SourceTree = scan(layout.root, [f for f in dict.fromkeys(folders) if f.is_relative_to(layout.root)])
         self.problems.extend(self.tree.problems)
 
-    def yaml_files(self, folder: Path) -> list[Path]:
-        return [p for p in self.tree.files if p.parent == folder and p.suffix.lower() in YAML_SUFFIXES]
-
     def guide_pages(self) -> list[Path]:
-        content = self.layout.content
-        return [p for p in self.tree.files if p.suffix == ".md" and p.is_relative_to(content)]
+        return [p for p in self.tree.files if p.suffix == ".md" and p.is_relative_to(self.layout.content)]
 
     def read(self, path: Path, display: str) -> bytes | None:
         try:
@@ -232,12 +220,19 @@ class _ProjectReader:
             self.problems.extend(exc.problems)
             return None
 
-    def entity_files(self, kind: EntityKind) -> list[ContentFile]:
+    def kind_files(self, kind: Kind) -> list[ContentFile]:
+        folder = self.layout.folder(kind)
+        if folder is not None:
+            return self.folder_files(kind, folder)
+        list_file = self.layout.list_file(kind)
+        return self.list_files(kind, list_file) if list_file is not None else []
+
+    def folder_files(self, kind: Kind, folder: Path) -> list[ContentFile]:
         out = []
-        for path in self.yaml_files(getattr(self.layout, kind.folder)):
+        for path in (p for p in self.tree.files if p.parent == folder and p.suffix.lower() in YAML_SUFFIXES):
             display = self.layout.display(path)
             self.files += 1
-            name_problems = _check_file_name(path, display, kind)
+            name_problems = _file_name_problems(path, display, kind)
             raw = self.read(path, display)
             if raw is None:
                 continue
@@ -249,17 +244,18 @@ class _ProjectReader:
                     self.cache.put(kind.name, path, digest, hit)
             loaded, entity, problems = hit
             stem = "" if name_problems else path.name.rsplit(".", 1)[0]
-            if entity is not None and stem:
+            if entity is not None and stem and loaded is not None:
                 entity.bind(stem, loaded.source)
-            out.append(ContentFile(kind.name, stem, display, kind.model, loaded, entity if stem else None, name_problems + problems))
+            out.append(ContentFile(kind, stem, display, loaded, entity if stem else None, name_problems + problems))
         return out
 
-    def phase_files(self) -> list[ContentFile]:
-        path = self.layout.phases_file
+    def list_files(self, kind: Kind, path: Path) -> list[ContentFile]:
+        """The items of a kind kept as a list in one file (the phases): each
+        item carries its own ``id``."""
         display = self.layout.display(path)
         if path not in self.tree.files:
             if path not in self.tree.refused:
-                self.problems.add(display, 1, 1, "", "the playbook needs this file: a list of phases (id, title, summary)")
+                self.problems.add(display, 1, 1, "", f"the playbook needs this file: a list of {kind.plural} (id, title, summary)")
             return []
         self.files += 1
         raw = self.read(path, display)
@@ -272,37 +268,36 @@ class _ProjectReader:
             return []
         self.problems.extend(loaded.problems)
         if not isinstance(loaded.data, list) or not loaded.data:
-            self.problems.add(display, 1, 1, "", "expected a list of phases, one '- id: ...' entry per phase")
+            self.problems.add(display, 1, 1, "", f"expected a list of {kind.plural}, one '- id: ...' entry per {kind.noun}")
             return []
         out = []
         for index, item in enumerate(loaded.data):
             if not isinstance(item, dict):
                 self.problems.extend([loaded.source.problem((index,), "expected a mapping with id, title and summary")])
                 continue
-            phase, problems = _validate(Phase, item, loaded, [], (index,))
+            entity, problems = _validate(kind.model, item, loaded, [], (index,))
             raw_id = item.get("id") if isinstance(item.get("id"), str) else ""
-            if phase is not None:
-                phase.bind(phase.id, loaded.source)
-                phase._index = index
-                if phase.id in RESERVED_PHASE_IDS:
-                    problems.append(loaded.source.problem((index, "id"), f"the id {quoted(phase.id)} is reserved: {RESERVED_PHASE_IDS[phase.id]} is there; choose another"))
-                    phase = None
-            out.append(ContentFile("phase", raw_id, display, Phase, loaded, phase, problems, (index,)))
+            if entity is not None:
+                entity.bind(entity.id, loaded.source)
+                if entity.id in kind.reserved:
+                    problems.append(loaded.source.problem((index, "id"), f"the id {quoted(entity.id)} is reserved: {kind.reserved[entity.id]} is there; choose another"))
+                    entity = None
+            out.append(ContentFile(kind, raw_id, display, loaded, entity, problems, (index,)))
         return out
 
 
-def _unique(files: list[ContentFile], noun: str, problems: ProblemList) -> list[ContentFile]:
-    """Files with an id no earlier file of their kind has (others reported)."""
+def _unique(files: list[ContentFile]) -> list[ContentFile]:
+    """Files with an id no earlier file of their kind has (the others get a problem)."""
     first: dict[str, ContentFile] = {}
     for f in files:
         if not f.id:
             continue
         if f.id in first:
             other = first[f.id]
-            if f.kind == "phase":
-                f.problems.append(f.loaded.source.problem(f.prefix + ("id",), f"the phase id {quoted(f.id)} is used twice (first in item [{other.prefix[0]}])"))
+            if f.prefix and f.loaded is not None:
+                f.problems.append(f.loaded.source.problem(f.prefix + ("id",), f"the {f.kind.noun} id {quoted(f.id)} is used twice (first in item [{other.prefix[0]}])"))
             else:
-                f.problems.append(Problem(f.display, 1, 1, "", f"another {noun} has the id {quoted(f.id)} ({other.display}); ids must be unique"))
+                f.problems.append(Problem(f.display, 1, 1, "", f"another {f.kind.noun} has the id {quoted(f.id)} ({other.display}); ids must be unique"))
             f.entity = None
             continue
         first[f.id] = f
@@ -318,46 +313,41 @@ def load_project(
     include_drafts: bool = False,
     cache: FileCache | None = None,
     extra_dirs: Sequence[str] = (),
+    registry: Registry | None = None,
 ) -> Project:
     """Load and validate everything; raise ContentError with every problem.
 
     ``extra_dirs`` (relative to ``root``) are other folders the build reads,
-    such as template overrides: they are scanned for links out of the project.
+    such as template overrides: they are scanned for links out of the
+    project. ``registry``: the kinds to load (default: the built-in ones).
     """
-    from .rules import check_rules
-
     layout = ProjectLayout(Path(root).resolve(), content_dir, casestudies_dir)
+    registry = registry or load_registry(layout.root)
     reader = _ProjectReader(layout, cache, [layout.root / d for d in extra_dirs])
-    files: dict[str, list[ContentFile]] = {"phase": reader.phase_files()}
-    for kind in ENTITY_KINDS:
-        files[kind.name] = reader.entity_files(kind)
-    nouns = {k.name: k.noun for k in ENTITY_KINDS} | {"phase": "phase"}
-    unique = {name: _unique(items, nouns[name], reader.problems) for name, items in files.items()}
-    drafts = frozenset(f.id for f in unique["case"] if isinstance(f.data, dict) and f.data.get("status") == "draft")
-    known = Known({name: {f.id: f.display for f in items} for name, items in unique.items()}, drafts, include_drafts)
+    files = {kind.name: reader.kind_files(kind) for kind in registry}
+    unique = {name: _unique(items) for name, items in files.items()}
+    known = _known(registry, unique, include_drafts)
     for items in files.values():
         for f in items:
             reader.problems.extend(f.problems)
             if f.loaded is not None:
-                reader.problems.extend(reference_problems(f.model, f.data, f.loaded.source, known, f.prefix))
+                reader.problems.extend(reference_problems(f.kind.model, f.data, f.loaded.source, known, f.prefix))
 
     guide_pages = reader.guide_pages()
     reader.files += len(guide_pages)
-    valid = {name: {f.id: f.entity for f in items if f.entity is not None} for name, items in unique.items()}
-    all_cases: dict[str, CaseStudy] = valid["case"]
-    published = {k: c for k, c in all_cases.items() if include_drafts or not c.is_draft}
-    project = Project(
-        layout=layout,
-        phases=list(valid["phase"].values()),
-        steps=_in_playbook_order(valid["step"], list(valid["phase"].values())),
-        lessons=dict(sorted(valid["lesson"].items(), key=lambda kv: kv[1].title.casefold())),
-        worksheets=dict(sorted(valid["worksheet"].items(), key=lambda kv: kv[1].title.casefold())),
-        cases=dict(sorted(published.items(), key=lambda kv: kv[1].title.casefold())),
-        drafts={k: c for k, c in all_cases.items() if c.is_draft},
-        guide_pages=guide_pages,
-        include_drafts=include_drafts,
-    )
-    check_rules(project, known, reader.problems)
+    project = Project(layout=layout, registry=registry, tables={}, hidden={}, guide_pages=guide_pages, include_drafts=include_drafts)
+    for kind in registry:
+        valid = {f.id: f.entity for f in unique[kind.name] if f.entity is not None}
+        built = {k: v for k, v in valid.items() if kind.is_published(v, include_drafts)}
+        project.tables[kind.name] = kind.order(built, project)
+        project.hidden[kind.name] = {k: v for k, v in valid.items() if k not in built}
+    for kind in registry:
+        for item in list(project.items(kind.name).values()) + list(project.unpublished(kind.name).values()):
+            reader.problems.extend(kind.rules(item))
+    for kind in registry:
+        kind.project_rules(project, reader.problems)
+    for page in guide_pages:
+        reader.problems.extend(guide_page_problems(page, layout.display(page), known))
     project.files_checked = reader.files
     project.warnings = reader.problems.warnings
     if reader.problems.errors:
@@ -365,15 +355,24 @@ def load_project(
     return project
 
 
-def _in_playbook_order(steps: dict[str, Step], phases: list[Phase]) -> dict[str, Step]:
-    rank = {p.id: i for i, p in enumerate(phases)}
-    ordered = sorted(
-        steps.items(),
-        key=lambda kv: (rank.get(kv[1].phase, len(rank)), kv[1].order if kv[1].order is not None else 10**9, kv[1].title.casefold(), kv[0]),
-    )
-    return dict(ordered)
+def _known(registry: Registry, unique: dict[str, list[ContentFile]], include_drafts: bool) -> Known:
+    """The ids a reference may name: every file of a kind with a valid name."""
+    hidden = {}
+    for kind in registry:
+        if not include_drafts:
+            hidden[kind.name] = frozenset(f.id for f in unique[kind.name] if f.entity is not None and not kind.is_published(f.entity, False)
+                                          or f.entity is None and isinstance(f.data, dict) and f.data.get("status") == "draft")
+    return Known({name: {f.id: f.display for f in items} for name, items in unique.items()},
+                 {kind.name: kind.noun for kind in registry}, hidden)
 
 
-def read_guide_page(project: Project, path: Path) -> tuple[str | None, list[Problem]]:
-    """A hand-written page's text (checked for size and encoding)."""
-    return read_page(path, project.layout.display(path))
+def guide_page_problems(path: Path, display: str, known: Known) -> list[Problem]:
+    """A hand-written page too large or not UTF-8, and its broken wiki links."""
+    text, problems = read_page(path, display)
+    if text is None or "[[" not in text:
+        return problems
+    for link in find_links(text):
+        message = known.problem(link.kind, link.id, link=True)
+        if message:
+            problems.append(Problem(display, link.line + 1, link.col + 1, "link", message))
+    return problems

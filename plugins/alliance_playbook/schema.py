@@ -13,39 +13,35 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .model import CaseStudy, Lesson, Phase, Step, Worksheet
-from .model.types import ID_PATTERN
+from .kinds.registry import BUILTIN, Registry
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_ID = {"type": "string", "pattern": ID_PATTERN, "maxLength": 64}
 
 
-def _either_id_or(schema: dict[str, Any], prop: str, ref: str) -> None:
-    """Lists whose items may be a plain id/text or a mapping (lessons, checklist)."""
-    items = schema["properties"][prop]
-    plain = _ID if ref == "LessonRef" else schema["$defs"][ref]["properties"]["text"]
-    items["items"] = {"anyOf": [plain, {"$ref": f"#/$defs/{ref}"}]}
+def _either_plain_or(schema: dict[str, Any], prop: str, ref: str) -> None:
+    """A list whose items may be written as the mapping ``ref`` or as just its
+    first required field (a lesson's id, a checklist item's text)."""
+    mapping = schema["$defs"][ref]
+    plain = mapping["properties"][mapping["required"][0]]
+    schema["properties"][prop]["items"] = {"anyOf": [plain, {"$ref": f"#/$defs/{ref}"}]}
 
 
-def json_schemas() -> dict[str, dict[str, Any]]:
-    """``{file stem: schema}`` for every kind."""
-    case = CaseStudy.model_json_schema()
-    _either_id_or(case, "lessons", "LessonRef")
-    step = Step.model_json_schema()
-    _either_id_or(step, "checklist", "ChecklistItem")
-    phases = TypeAdapter(list[Phase]).json_schema()
-    phases.update({"title": "Playbook phases", "description": "The phases of the playbook, in order.", "minItems": 1})
-    out = {
-        "casestudy": case,
-        "step": step,
-        "lesson": Lesson.model_json_schema(),
-        "worksheet": Worksheet.model_json_schema(),
-        "phases": phases,
-    }
-    for name, schema in out.items():
+def json_schemas(registry: Registry | None = None) -> dict[str, dict[str, Any]]:
+    """``{schema name: schema}`` for every kind (a list file's schema is a list of items)."""
+    kinds = list(registry) if registry is not None else list(BUILTIN)
+    out: dict[str, dict[str, Any]] = {}
+    for kind in kinds:
+        if kind.list_file is not None:
+            schema = TypeAdapter(list[kind.model]).json_schema()  # type: ignore[name-defined]
+            schema.update({"title": f"Playbook {kind.plural}", "description": f"The {kind.plural} of the playbook, in order.", "minItems": 1})
+        else:
+            schema = kind.model.model_json_schema()
+        for prop, ref in kind.plain_or_mapping:
+            _either_plain_or(schema, prop, ref)
         schema["$schema"] = DIALECT
-        schema["$id"] = f"{name}.schema.json"
+        schema["$id"] = f"{kind.schema_name}.schema.json"
+        out[kind.schema_name] = schema
     return out
 
 
@@ -54,6 +50,7 @@ def render_schema(schema: dict[str, Any]) -> str:
 
 
 def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
+    """Write the built-in kinds' schemas into ``folder`` (the package's, by default)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, schema in json_schemas().items():

@@ -17,7 +17,7 @@ from ..graph import LinkGraph
 from ..i18n import Translator
 from ..model.enums import POLICY_AREA_LABELS
 from ..project import Project
-from .text import plain
+from ..markup.text import plain
 
 COLUMN_X = (10, 230, 470, 730)
 NODE_W = (190, 210, 230, 250)

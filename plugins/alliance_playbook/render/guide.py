@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import posixpath
 
+from ..markup.text import plain
 from ..project import Project
 from ..wikilinks import WikiLink, replace_links
-from .text import plain
-from .urls import page_src
 
 
 def link_guide_page(markdown: str, src_uri: str, project: Project) -> str:
@@ -19,10 +18,10 @@ def link_guide_page(markdown: str, src_uri: str, project: Project) -> str:
 
     def render(link: WikiLink) -> str:
         target = project.get(link.kind, link.id)
-        src = page_src(link.kind, link.id, getattr(target, "phase", ""))
+        src = project.registry[link.kind].src(link.id, target)
         text = link.text or getattr(target, "title", link.id)
         # The title is YAML text: it must not end the link, start a line or
-        # carry Markdown of its own (see render.text.plain).
+        # carry Markdown of its own (see markup.text.plain).
         return f"[{plain(text)}]({posixpath.relpath(src, here)})"
 
     return replace_links(markdown, render)

@@ -8,41 +8,44 @@ from markupsafe import Markup
 
 from ..i18n import Translator
 from ..project import Project
-from .urls import page_src
+from .sections import section_nav
 
 
-def generated_nav(project: Project, sections: Sequence[str], _: Translator, nav_limit: int = 30) -> list[dict[str, Any]]:
-    """Sections to append to the site navigation, in ``sections`` order.
+class _Titles:
+    """Navigation titles: the theme prints them without escaping."""
 
-    Detail pages (cases, lessons) are listed only while there are at most
-    ``nav_limit`` of them: Material renders the whole navigation into every
-    page, so thousands of entries would slow every page of the build.
-    """
-    esc = lambda text: str(Markup.escape(text))  # noqa: E731  (nav titles are not escaped by the theme)
+    def __init__(self, translate: Translator):
+        self.translate = translate
+
+    def label(self, english: str) -> str:
+        return str(Markup.escape(self.translate(english)))
+
+    def text(self, value: str) -> str:
+        return str(Markup.escape(value))
+
+
+def generated_nav(project: Project, sections: Sequence[str], translate: Translator, nav_limit: int = 30) -> list[dict[str, Any]]:
+    """Entries to append to the site navigation, in ``sections`` order."""
+    titles = _Titles(translate)
     out: list[dict[str, Any]] = []
     for section in sections:
-        if section == "playbook":
-            items: list[Any] = [page_src("phase")]
-            for phase in project.phases:
-                items.append({esc(phase.title): [page_src("phase", phase.id)] + [page_src("step", s.id, s.phase) for s in project.steps_of(phase.id)]})
-            out.append({esc(_("Playbook")): items})
-        elif section == "checklist":
-            out.append({esc(_("Master checklist")): page_src("checklist")})
-        elif section == "worksheets":
-            out.append({esc(_("Worksheets")): [page_src("worksheet")] + [page_src("worksheet", w) for w in project.worksheets]})
-        elif section == "lessons":
-            detail = [page_src("lesson", l) for l in project.lessons] if len(project.lessons) <= nav_limit else []
-            out.append({esc(_("Lessons")): [page_src("lesson")] + detail})
-        elif section == "casestudies":
-            detail = [page_src("case", c) for c in project.cases] if len(project.cases) <= nav_limit else []
-            out.append({esc(_("Case studies")): [page_src("case")] + detail})
-        elif section == "explore":
-            out.append({esc(_("Explore")): page_src("explore")})
-        elif section == "reference":
-            from .reference import KINDS
-
-            out.append({esc(_("Reference")): [page_src("reference")] + [page_src("reference", k[1]) for k in KINDS]})
+        kinds = project.registry.in_section(section)
+        if kinds:
+            for kind in kinds:
+                out.extend(kind.nav(project, titles, nav_limit))
+        else:
+            out.extend(section_nav(project, section, titles))
     return out
+
+
+def merged_nav(nav: list[Any], project: Project, sections: Sequence[str], translate: Translator, nav_limit: int) -> list[Any]:
+    """``nav`` (the site's own) with each generated section it does not mention appended."""
+    nav = list(nav)
+    mentioned = nav_mentions(nav)
+    for entry in generated_nav(project, sections, translate, nav_limit):
+        if not nav_mentions(entry) & mentioned:
+            nav.append(entry)
+    return nav
 
 
 def nav_mentions(nav: Any) -> set[str]:

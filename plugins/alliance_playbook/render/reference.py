@@ -5,17 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..kinds.base import Kind
+from ..kinds.registry import Registry
 from ..model.types import ID_PATTERN
 from ..schema import json_schemas
-
-#: (schema name, page id, title, where the files live)
-KINDS = (
-    ("casestudy", "casestudy", "Case study", "casestudies/<id>.yml"),
-    ("step", "step", "Playbook step", "content/playbook/steps/<id>.yml"),
-    ("phases", "phases", "Playbook phases", "content/playbook/phases.yml (a list, in order)"),
-    ("lesson", "lesson", "Lesson", "content/lessons/<id>.yml"),
-    ("worksheet", "worksheet", "Worksheet", "content/worksheets/<id>.yml"),
-)
 
 
 @dataclass
@@ -135,6 +128,20 @@ def field_rows(schema: dict[str, Any]) -> list[FieldRow]:
     return rows
 
 
-def reference_tables() -> list[tuple[str, str, str, list[FieldRow]]]:
-    schemas = json_schemas()
-    return [(page_id, title, where, field_rows(schemas[name])) for name, page_id, title, where in KINDS]
+def where(kind: Kind) -> str:
+    """Where a kind's files live, with the default folders."""
+    if kind.list_file is not None:
+        return kind.list_file.format(content="content") + " (a list, in order)"
+    assert kind.folder is not None
+    return kind.folder.format(content="content", casestudies="casestudies") + "/<id>.yml"
+
+
+def reference_kinds(registry: Registry) -> list[Kind]:
+    """The kinds in the Reference section's order."""
+    return sorted(registry, key=lambda k: k.reference_rank)
+
+
+def reference_tables(registry: Registry) -> list[tuple[str, str, str, list[FieldRow]]]:
+    """(page id, title, where, rows) for each kind: its page id is its schema's name."""
+    schemas = json_schemas(registry)
+    return [(k.schema_name, k.reference_title, where(k), field_rows(schemas[k.schema_name])) for k in reference_kinds(registry)]

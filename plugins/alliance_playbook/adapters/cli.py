@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
-from .errors import ContentError, Problem, printable, summary
+from ..errors import ContentError, Problem, printable, summary
+from ..settings import Settings, SettingsError
 
 
 def _github_data(text: str) -> str:
@@ -20,7 +24,7 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _print_problems(problems: list[Problem], fmt: str, stream) -> None:
+def _print_problems(problems: list[Problem], fmt: str, stream: TextIO) -> None:
     for p in problems:
         if fmt == "github":
             level = "warning" if p.severity == "warning" else "error"
@@ -32,20 +36,51 @@ def _print_problems(problems: list[Problem], fmt: str, stream) -> None:
 
 def _project_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="project folder (default: the current one)")
-    parser.add_argument("--content-dir", default="content")
-    parser.add_argument("--casestudies-dir", default="casestudies")
+    parser.add_argument("--content-dir", help="the docs folder (default: docs_dir of mkdocs.yml)")
+    parser.add_argument("--casestudies-dir", help="the case study folder (default: the alliance plugin's casestudies_dir)")
     parser.add_argument("--drafts", action="store_true", help="include draft case studies")
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from .project import load_project
+def _settings(args: argparse.Namespace, command: str) -> Settings | None:
+    """The project's settings (mkdocs.yml, then the command line), or None
+    after saying why they cannot be read."""
+    from .config import settings_from_file
 
     root = Path(args.path)
     if not root.is_dir():
-        print(f"alliance check: {root} is not a folder", file=sys.stderr)
+        print(f"alliance {command}: {root} is not a folder", file=sys.stderr)
+        return None
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        settings = settings_from_file(root)
+    except SettingsError as exc:
+        print(f"alliance {command}: mkdocs.yml: {exc}", file=sys.stderr)
+        return None
+    except Exception as exc:  # MkDocs' own errors for a broken mkdocs.yml
+        print(f"alliance {command}: mkdocs.yml cannot be read: {printable(str(exc))}", file=sys.stderr)
+        return None
+    changes: dict[str, object] = {}
+    if getattr(args, "content_dir", None):
+        changes["docs_dir"] = args.content_dir
+    if getattr(args, "casestudies_dir", None):
+        changes["casestudies_dir"] = args.casestudies_dir
+    if getattr(args, "drafts", False):
+        changes["drafts"] = True
+    return replace(settings, **changes) if changes else settings  # type: ignore[arg-type]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a project and print every problem (``path:line:col: field: message``)."""
+    from .glue import load
+
+    settings = _settings(args, "check")
+    if settings is None:
         return 2
     try:
-        project = load_project(root, content_dir=args.content_dir, casestudies_dir=args.casestudies_dir, include_drafts=args.drafts)
+        project = load(settings)
+    except SettingsError as exc:
+        print(f"alliance check: mkdocs.yml: {exc}", file=sys.stderr)
+        return 2
     except ContentError as exc:
         _print_problems(exc.problems, args.format, sys.stdout)
         print(summary(exc.files_checked, len(exc.problems)))
@@ -56,50 +91,60 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-NEW_KINDS = {"case": ("casestudies", "casestudy"), "step": ("content/playbook/steps", "step"),
-             "lesson": ("content/lessons", "lesson"), "worksheet": ("content/worksheets", "worksheet")}
-
-
 def cmd_new(args: argparse.Namespace) -> int:
+    """Write a skeleton file of a kind with every field, ready to fill in."""
     import datetime as dt
     import json
-    import os
 
     import jinja2
 
-    from .model.enums import BUILTIN_ENUMS, FIELD_TYPE_LABELS, LESSON_KIND_LABELS
-    from .model.types import ID_MAX, ID_RE, slugify
+    from ..kinds.registry import load_registry
+    from ..model.enums import BUILTIN_ENUMS, FIELD_TYPE_LABELS, LESSON_KIND_LABELS
+    from ..model.types import ID_MAX, ID_RE, slugify
 
+    settings = _settings(args, "new")
+    if settings is None:
+        return 2
     root = Path(args.path)
-    folder, schema = NEW_KINDS[args.kind]
+    registry = load_registry(root, settings.kinds)
+    if args.kind not in registry or registry[args.kind].new_template is None:
+        writable = [k.name for k in registry if k.new_template]
+        print(f"alliance new: there is no skeleton for {args.kind!r}; kinds: {', '.join(writable)}", file=sys.stderr)
+        return 2
+    kind = registry[args.kind]
+    folder = kind.files_folder(root, settings.docs_dir, settings.casestudies_dir)
+    assert folder is not None and kind.new_template is not None
     id_ = args.id or slugify(args.title)
     if not ID_RE.match(id_ or "") or len(id_) > ID_MAX:
         print(f"alliance new: '{id_}' is not a valid id; pass --id with lower-case words joined by hyphens", file=sys.stderr)
         return 2
-    target = root / folder / f"{id_}.yml"
+    target = folder / f"{id_}.yml"
     if target.exists():
         print(f"alliance new: {target} already exists; choose another title or --id (nothing was written)", file=sys.stderr)
         return 1
 
-    def names(folder_name: str) -> str:
-        ids = sorted(p.stem for p in (root / folder_name).glob("*.yml"))[:3]
+    def names(name: str) -> str:
+        where = registry[name].files_folder(root, settings.docs_dir, settings.casestudies_dir)
+        ids = sorted(p.stem for p in where.glob("*.yml"))[:3] if where is not None else []
         return ", ".join(ids) if ids else "..."
 
     phases = "..."
+    phases_file = registry["phase"].list_path(root, settings.docs_dir)
     try:
         import yaml
 
-        phases = ", ".join(p["id"] for p in yaml.safe_load((root / "content/playbook/phases.yml").read_text()) or [])
-    except (OSError, TypeError, KeyError, ValueError):
+        phases = ", ".join(p["id"] for p in yaml.safe_load(phases_file.read_text(encoding="utf-8")) or []) if phases_file else "..."
+    except (OSError, TypeError, KeyError, ValueError, yaml.YAMLError):
         pass
     enums = {k: ", ".join(v) for k, v in BUILTIN_ENUMS.items()}
     enums["lesson_kind"] = ", ".join(LESSON_KIND_LABELS)
     enums["field_type"] = ", ".join(FIELD_TYPE_LABELS)
     env = jinja2.Environment(loader=jinja2.PackageLoader("alliance_playbook", "templates/new"), keep_trailing_newline=True)
-    schema_path = os.path.relpath(Path(__file__).parent / "schemas" / f"{schema}.schema.json", target.parent.resolve())
-    text = env.get_template(f"{args.kind}.yml.j2").render(
+    schemas = Path(__file__).resolve().parent.parent / "schemas"
+    schema_path = os.path.relpath(schemas / f"{kind.schema_name}.schema.json", target.parent.resolve())
+    text = env.get_template(kind.new_template).render(
         title=json.dumps(args.title, ensure_ascii=False), schema=Path(schema_path).as_posix(), enums=enums,
-        lessons=names("content/lessons"), steps=names("content/playbook/steps"), worksheets=names("content/worksheets"),
+        lessons=names("lesson"), steps=names("step"), worksheets=names("worksheet"),
         phases=phases, builtin=", ".join(BUILTIN_ENUMS), today=dt.date.today().isoformat(),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +155,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import json_schemas, write_schemas
+    """Print the JSON Schemas, or write them into the package."""
+    from ..schema import json_schemas, write_schemas
 
     if args.write:
         for path in write_schemas():
@@ -123,15 +169,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    """Write the whole site as plain Markdown (and a plain mkdocs.yml)."""
     from .generate import OutputRefused, generate
 
-    root = Path(args.path)
-    if not root.is_dir():
-        print(f"alliance generate: {root} is not a folder", file=sys.stderr)
+    settings = _settings(args, "generate")
+    if settings is None:
         return 2
     try:
-        project, count = generate(root, Path(args.out), write_config=args.config, drafts=args.drafts)
-    except OutputRefused as exc:
+        project, count = generate(Path(args.path), Path(args.out), write_config=args.config, settings=settings)
+    except (OutputRefused, SettingsError) as exc:
         print(f"alliance generate: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
@@ -144,7 +190,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Build the site with the PDF on (the PDF is made from the built pages)."""
-    import os
     import signal
     import subprocess
 
@@ -190,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(func=cmd_check)
 
     new = sub.add_parser("new", help="write a new, valid skeleton file for a case, step, lesson or worksheet")
-    new.add_argument("kind", choices=sorted(NEW_KINDS))
+    new.add_argument("kind", help="case, step, lesson or worksheet")
     new.add_argument("title")
     new.add_argument("--id", help="the id (default: made from the title)")
     new.add_argument("--path", default=".", help="project folder (default: the current one)")

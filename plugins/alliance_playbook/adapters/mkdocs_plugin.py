@@ -8,12 +8,11 @@ error listing every one of them (``path:line:col: field: message``).
 from __future__ import annotations
 
 import gc
-import os
+import html as html_lib
 import posixpath
 import secrets
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -21,84 +20,71 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..errors import ContentError, summary
-from ..htmlsafety import unsafe_content
-from ..i18n import Translator, available_languages
-from ..project import FileCache, Project, load_project
+from ..errors import ContentError
+from ..i18n import Translator
+from ..markup.markdown import IslandError, cut_islands, fill_slots, islands_section
+from ..markup.safety import unsafe_content
+from ..project import FileCache, Project
 from ..render.guide import link_guide_page
-from ..render.navigation import generated_nav, nav_mentions
-from ..render.markdown import IslandError, cut_islands, fill_slots, islands_section
-from ..render.pages import ASSET_DIR, BYTECODE_CACHE, RenderOptions, SiteRenderer, split_html_blocks
-from .config import AllianceConfig
+from ..render.navigation import merged_nav, nav_mentions
+from ..render.site import BYTECODE_CACHE, PageRenderer, split_html_blocks
+from ..settings import Settings, SettingsError
+from . import glue
+from .config import AllianceConfig, settings_for
 
 log = get_plugin_logger(__name__)
 
 # Parsed files survive between `mkdocs serve` rebuilds (MkDocs makes a new
 # plugin instance for each one), keyed by content hash.
 _CACHE = FileCache()
-_STATIC = ("alliance.css", "checklist.js", "worksheet.js", "casefilter.js")
-SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class AlliancePlugin(BasePlugin[AllianceConfig]):
     project: Project | None = None
-    renderer: SiteRenderer | None = None
+    renderer: PageRenderer | None = None
     in_nav: set[str] = set()
+    serving = False
+
+    # on_startup knows the command: a preview (`serve`) makes no PDF, so its
+    # pages must not link one.
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
     # and so the generated sections can be added to the navigation.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or ".").resolve().parent
-        docs = Path(config.docs_dir).resolve()
-        content_dir = os.path.relpath(docs, root)
-        drafts = self.config.drafts or _truthy(os.environ.get("ALLIANCE_DRAFTS"))
+        try:
+            self.settings: Settings = settings_for(config)
+        except SettingsError as exc:
+            raise PluginError(f"alliance: {exc}") from None
         # The loaded project lives for the whole build; once loaded it is moved
         # out of the collector's sight (gc.freeze) so later collections do not
         # re-scan it (measured: 2 s of a 13 s build at 1,000 cases). A serve
         # rebuild first thaws the previous build's objects so they can go.
         gc.unfreeze()
-        # Folders the build reads besides the content: their links out of
-        # the project are refused like the content's.
-        extra = [self.config.templates_dir]
-        if config.theme.custom_dir:
-            extra.append(os.path.relpath(Path(config.theme.custom_dir).resolve(), root))
         try:
-            self.project = load_project(
-                root, content_dir=content_dir, casestudies_dir=self.config.casestudies_dir, include_drafts=drafts, cache=_CACHE,
-                extra_dirs=extra,
-            )
+            self.project = glue.load(self.settings, _CACHE)
         except ContentError as exc:
-            count = len(exc.problems)
-            raise PluginError(
-                f"alliance: the content has {count} problem{'s' if count != 1 else ''}:\n"
-                + "\n".join(str(p) for p in exc.problems)
-                + "\n" + summary(exc.files_checked, count)
-            ) from None
+            raise PluginError("alliance: " + glue.failed_load(exc)) from None
+        except SettingsError as exc:
+            raise PluginError(f"alliance: {exc}") from None
         gc.freeze()
         for warning in self.project.warnings:
             log.info(str(warning))
-        self.language = self.config.language or (config.theme.get("language") if config.theme else None) or "en"
-        self.translator = Translator(self.language)
-        if not self.translator.known:
-            message = (f"there are no interface labels in {self.language!r} (available: {', '.join(available_languages())}); "
-                       "generated pages use English labels. Set `language:` under the alliance plugin to one of those.")
-            if self.config.language:  # asked for by name: say so loudly (fails --strict)
-                log.warning(message)
-            else:
-                log.info(message)
+        self.translator = Translator(self.settings.language)
+        note = glue.language_note(self.settings)
+        if note is not None:
+            loud, message = note
+            (log.warning if loud else log.info)(message)  # asked for by name: loud (fails --strict)
         _tags_slug_from_text(config)
         # Our theme folder sits after the user's custom_dir and before the
         # theme's own, so a fork can still override any template we override.
-        theme_dir = str(resources.files("alliance_playbook").joinpath("theme"))
+        theme_dir = glue.theme_dir()
         if theme_dir not in config.theme.dirs:
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, theme_dir)
-        extra_css = f"{ASSET_DIR}/alliance.css"
+        extra_css = glue.ASSETS_CSS
         if extra_css not in config.extra_css:
             config.extra_css.append(extra_css)
         # Pages opened from file:// (a downloaded copy, a test) must work too:
@@ -108,32 +94,19 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         # runs first when `alliance` is listed before `offline`; on_files checks).
         polyfills = list(config.extra.get("polyfills") or [])
         if not any("iframe-worker" in url for url in polyfills):
-            config.extra["polyfills"] = [*polyfills, SHIM]
-        config.nav = self._navigation(config)
+            config.extra["polyfills"] = [*polyfills, glue.SHIM]
+        nav = list(config.nav) if config.nav is not None else _handwritten_nav(Path(config.docs_dir))
+        config.nav = merged_nav(nav, self.project, glue.sections(self.settings, self.project), self.translator, self.settings.nav_limit)
+        self.in_nav = nav_mentions(config.nav)
         return config
 
     # The renderer is made here, not in on_config: other plugins (Material's
     # offline plugin) change settings such as use_directory_urls in theirs.
-    def _make_renderer(self, config: MkDocsConfig) -> SiteRenderer:
+    def _make_renderer(self, config: MkDocsConfig) -> PageRenderer:
         assert self.project is not None
-        return SiteRenderer(
-            self.project,
-            RenderOptions(
-                directory_urls=config.use_directory_urls, language=self.language, site_name=config.site_name,
-                site_url=config.site_url or "", template_dirs=[self.project.layout.root / self.config.templates_dir],
-                sections=self.config.sections, pdf_links=_pdf_enabled(config), defer_nonce=self.nonce,
-            ),
-        )
-
-    def _navigation(self, config: MkDocsConfig) -> list[Any]:
-        assert self.project is not None
-        nav = list(config.nav) if config.nav is not None else _handwritten_nav(Path(config.docs_dir))
-        mentioned = nav_mentions(nav)
-        for entry in generated_nav(self.project, self.config.sections, self.translator, self.config.nav_limit):
-            if not nav_mentions(entry) & mentioned:
-                nav.append(entry)
-        self.in_nav = nav_mentions(nav)
-        return nav
+        options = glue.render_options(self.settings, self.project, directory_urls=config.use_directory_urls,
+                                      pdf_links=self.settings.pdf.enabled and not self.serving, defer_nonce=self.nonce)
+        return PageRenderer(self.project, options)
 
     # on_files: the generated pages join the docs as virtual files (nothing is
     # written into the docs folder, so `serve` does not loop), and the YAML
@@ -178,11 +151,11 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             files.append(file)
         for path, content in self.renderer.data_files():
             files.append(File.generated(config, path, content=content))
-        package = resources.files("alliance_playbook").joinpath("assets")
-        for name in _STATIC:
-            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=package.joinpath(name).read_bytes()))
-        if SHIM in (config.extra.get("polyfills") or []):
-            files.append(File.generated(config, SHIM, content=package.joinpath("vendor", "iframe-worker-shim.js").read_bytes()))
+        for path, data in glue.asset_files():
+            files.append(File.generated(config, path, content=data))
+        if glue.SHIM in (config.extra.get("polyfills") or []):
+            path, data = glue.shim_file()
+            files.append(File.generated(config, path, content=data))
         return files
 
     # Hand-written pages may use [[kind:id]] links; they become ordinary
@@ -225,7 +198,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
 
     # The theme's templates are compiled once per process, not once per
     # `serve` rebuild (see MemoryBytecodeCache).
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if env.bytecode_cache is None:
             env.bytecode_cache = BYTECODE_CACHE
         return env
@@ -250,7 +223,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
 
     # Data folders outside docs_dir are watched too, so editing a case study
     # YAML file rebuilds the preview.
-    def on_serve(self, server, *, config: MkDocsConfig, builder):
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
         return server
@@ -260,28 +233,26 @@ def _tags_slug_from_text(config: MkDocsConfig) -> None:
     """Material's tags plugin makes a tag's anchor from its name, which we
     hand over HTML-escaped (the theme prints it as is): slug the text the
     reader sees, so "R&D" is ``tag:rd``, not ``tag:ramp-d``."""
-    import html
-
     for name in ("material/tags", "tags"):
         plugin = config.plugins.get(name)
-        slugify = getattr(getattr(plugin, "config", None), "tags_slugify", None)
-        if slugify is not None and not getattr(slugify, "_alliance_unescapes", False):
-            def unescaped(text: str, separator: str, _slugify=slugify) -> str:
-                return _slugify(html.unescape(text), separator)
-
-            unescaped._alliance_unescapes = True  # type: ignore[attr-defined]
-            plugin.config.tags_slugify = unescaped
+        options = getattr(plugin, "config", None)
+        slugify = getattr(options, "tags_slugify", None)
+        if options is not None and slugify is not None and not isinstance(slugify, _UnescapedSlug):
+            options.tags_slugify = _UnescapedSlug(slugify)
 
 
-def _pdf_enabled(config: MkDocsConfig) -> bool:
-    """Whether the alliance-pdf plugin will write PDFs in this build."""
-    plugin = config.plugins.get("alliance-pdf")
-    if plugin is None or os.environ.get("ALLIANCE_PDF", "").strip() == "0":
-        return False
-    return bool(getattr(plugin, "config", {}).get("enabled", True))
+class _UnescapedSlug:
+    """A tags slug function that slugs the text a reader sees."""
+
+    def __init__(self, slugify: Any):
+        self.slugify = slugify
+
+    def __call__(self, text: str, separator: str) -> str:
+        return str(self.slugify(html_lib.unescape(text), separator))
 
 
 def _handwritten_nav(docs_dir: Path) -> list[Any]:
+    """MkDocs' own order for a site without ``nav``: the home page, then by depth."""
     pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
     pages.sort(key=lambda p: (p != "index.md", p.count("/"), p))
     return pages

@@ -11,19 +11,20 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager, suppress
-from importlib import resources
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
-from .i18n import Translator
-from .project import Project, load_project
-from .render.guide import link_guide_page
-from .render.navigation import generated_nav, nav_mentions
-from .render.pages import ASSET_DIR, RenderOptions, SiteRenderer
-
-STATIC = ("alliance.css", "checklist.js", "worksheet.js", "casefilter.js")
+from ..i18n import Translator
+from ..project import Project
+from ..render.guide import link_guide_page
+from ..render.navigation import merged_nav
+from ..render.site import PageRenderer
+from ..settings import Settings
+from . import glue
+from .config import settings_from_file
 
 
 class _LenientLoader(yaml.SafeLoader):
@@ -32,8 +33,6 @@ class _LenientLoader(yaml.SafeLoader):
 
 def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     """``!ENV [NAME, default]`` as MkDocs reads it."""
-    import os
-
     names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
     *variables, default = names if len(names) > 1 else (names + [None])
     for name in variables:
@@ -47,16 +46,10 @@ _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: f"{suffix}
 
 
 def read_mkdocs_config(path: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as written (tags kept as text), to write a plain copy of it."""
     if not path.is_file():
         return {}
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
-
-
-def plugin_options(config: dict[str, Any], name: str = "alliance") -> dict[str, Any]:
-    for entry in config.get("plugins") or []:
-        if isinstance(entry, dict) and name in entry:
-            return entry[name] or {}
-    return {}
 
 
 #: In every output folder: a folder with this file was written by this command,
@@ -79,7 +72,8 @@ class OutputRefused(Exception):
     """
 
 
-def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool = False) -> tuple[Project, int]:
+def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool = False,
+             settings: Settings | None = None) -> tuple[Project, int]:
     """Write every page (hand-written and generated) under ``out/docs``.
 
     ``out`` must be empty, new, or written by an earlier run (it has :data:`MARKER`),
@@ -88,36 +82,29 @@ def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool 
     and renamed into place at the end, so a failure leaves the earlier output whole.
     """
     root, out = Path(root), Path(out)
-    config = read_mkdocs_config(root / "mkdocs.yml")
-    options = plugin_options(config)
-    docs_dir = config.get("docs_dir", "docs" if not (root / "content").is_dir() else "content")
-    check_output(root, out, source_folders(root, config, options, docs_dir))
-    project = load_project(root, content_dir=docs_dir, casestudies_dir=options.get("casestudies_dir", "casestudies"), include_drafts=drafts)
-    theme = config.get("theme") or {}
-    language = options.get("language") or (theme.get("language") if isinstance(theme, dict) else None) or "en"
-    sections = options.get("sections") or list(RenderOptions().sections)
-    renderer = SiteRenderer(project, RenderOptions(
-        directory_urls=config.get("use_directory_urls", True), language=language, site_name=config.get("site_name", ""),
-        site_url=config.get("site_url", "") or "", template_dirs=[root / options.get("templates_dir", "overrides/alliance")],
-        sections=sections,
-    ))
+    settings = settings or settings_from_file(root)
+    if drafts:
+        settings = replace(settings, drafts=True)
+    check_output(root, out, source_folders(root, settings))
+    project = glue.load(settings)
+    renderer = PageRenderer(project, glue.render_options(settings, project))
     with _staging(out) as scratch:
-        count = _write_docs(scratch / "docs", root / docs_dir, project, renderer)
+        count = _write_docs(scratch / "docs", root / settings.docs_dir, project, renderer)
         if write_config:
-            (scratch / "mkdocs.yml").write_text(_plain_config(config, project, sections, Translator(language), options), encoding="utf-8")
+            config = read_mkdocs_config(root / "mkdocs.yml")
+            (scratch / "mkdocs.yml").write_text(_plain_config(config, project, settings), encoding="utf-8")
     return project, count
 
 
-def source_folders(root: Path, config: dict[str, Any], options: dict[str, Any], docs_dir: str) -> dict[str, Path]:
+def source_folders(root: Path, settings: Settings) -> dict[str, Path]:
     """The project's hand-written folders, by what they are: no output may land in or around them."""
     folders = {
-        "docs_dir": root / docs_dir,
-        "casestudies_dir": root / options.get("casestudies_dir", "casestudies"),
-        "templates_dir": root / options.get("templates_dir", "overrides/alliance"),
+        "docs_dir": root / settings.docs_dir,
+        "casestudies_dir": root / settings.casestudies_dir,
+        "templates_dir": root / settings.templates_dir,
     }
-    theme = config.get("theme")
-    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        folders["theme custom_dir"] = root / theme["custom_dir"]
+    if settings.theme_dir:
+        folders["theme custom_dir"] = root / settings.theme_dir
     return folders
 
 
@@ -206,7 +193,7 @@ def _swap(new: Path, target: Path, aside: Path) -> None:
         raise
 
 
-def _write_docs(docs: Path, content: Path, project: Project, renderer: SiteRenderer) -> int:
+def _write_docs(docs: Path, content: Path, project: Project, renderer: PageRenderer) -> int:
     """Write the hand-written and generated pages, data files and assets into ``docs``; returns the page count."""
     docs.mkdir(parents=True)
     count = 0
@@ -231,14 +218,13 @@ def _write_docs(docs: Path, content: Path, project: Project, renderer: SiteRende
     for rel, text in renderer.data_files():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
-    assets = resources.files("alliance_playbook").joinpath("assets")
-    (docs / ASSET_DIR).mkdir(parents=True, exist_ok=True)
-    for name in STATIC:
-        (docs / ASSET_DIR / name).write_bytes(assets.joinpath(name).read_bytes())
+    for rel, data in glue.asset_files():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_bytes(data)
     return count
 
 
-def _plain_config(config: dict[str, Any], project: Project, sections: list[str], _: Translator, options: dict[str, Any]) -> str:
+def _plain_config(config: dict[str, Any], project: Project, settings: Settings) -> str:
     """The same site settings without our plugins: for plain MkDocs/ProperDocs."""
     plain = {k: v for k, v in config.items() if k not in ("plugins", "docs_dir", "nav", "strict")}
     plain["docs_dir"] = "docs"
@@ -248,12 +234,7 @@ def _plain_config(config: dict[str, Any], project: Project, sections: list[str],
         if not name.startswith("alliance"):
             plugins.append(entry)
     plain["plugins"] = plugins
-    nav = list(config.get("nav") or [])
-    mentioned = nav_mentions(nav)
-    for entry in generated_nav(project, sections, _, int(options.get("nav_limit", 30))):
-        if not nav_mentions(entry) & mentioned:
-            nav.append(entry)
-    plain["nav"] = nav
-    plain.setdefault("extra_css", [])
-    plain["extra_css"] = list(plain["extra_css"]) + [f"{ASSET_DIR}/alliance.css"]
+    plain["nav"] = merged_nav(list(config.get("nav") or []), project, glue.sections(settings, project),
+                              Translator(settings.language), settings.nav_limit)
+    plain["extra_css"] = list(plain.get("extra_css") or []) + [glue.ASSETS_CSS]
     return yaml.safe_dump(plain, sort_keys=False, allow_unicode=True)

@@ -1,31 +1,9 @@
-"""Where each generated page lives, and relative links between pages."""
+"""URLs of pages from their source paths, and relative links between pages
+(where each kind's pages live is the kind's own business: kinds/)."""
 
 from __future__ import annotations
 
 import posixpath
-
-
-def page_src(kind: str, id_: str = "", phase: str = "") -> str:
-    """The source path (``.md``) of a generated page; the URL contract."""
-    if kind == "case":
-        return f"casestudies/{id_}.md" if id_ else "casestudies/index.md"
-    if kind == "lesson":
-        return f"lessons/{id_}.md" if id_ else "lessons/index.md"
-    if kind == "worksheet":
-        return f"worksheets/{id_}.md" if id_ else "worksheets/index.md"
-    if kind == "phase":
-        return f"playbook/{id_}/index.md" if id_ else "playbook/index.md"
-    if kind == "step":
-        return f"playbook/{phase}/{id_}.md"
-    if kind == "checklist":
-        return "checklist/index.md"
-    if kind == "explore":
-        return "explore/index.md"
-    if kind == "reference":
-        return f"reference/{id_}.md" if id_ else "reference/index.md"
-    if kind == "maintainers":
-        return "maintainers/index.md"
-    raise KeyError(kind)
 
 
 def src_to_url(src: str, directory_urls: bool = True) -> str:

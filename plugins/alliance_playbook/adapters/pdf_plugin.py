@@ -8,14 +8,11 @@ ALLIANCE_PDF=0 (quick builds, the test suite).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Literal
 
 from markupsafe import Markup
-from mkdocs.config import config_options as opt
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -30,38 +27,14 @@ from ..pdf.book import build_time
 from ..pdf.build import build_book_and_worksheets
 from ..pdf.nav import page_title
 from ..pdf.worksheets import Worksheet
+from ..settings import SettingsError
+from .config import AlliancePdfConfig, settings_for
 
 log = get_plugin_logger(__name__)
 
 #: Placeholder a page may contain; filled with the PDF's size and date after the build.
 INFO_PLACEHOLDER = "<span data-ap-pdf-info></span>"
 _WORKSHEET_SRC = re.compile(r"^worksheets/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-_OFF = ("0", "false", "no", "off")
-
-
-class AlliancePdfConfig(Config):
-    #: Write the PDFs (also: ALLIANCE_PDF=0 or 1, which wins over this option).
-    enabled = opt.Type(bool, default=True)
-    #: File name in site/pdf/; default: the site name as a slug (alliance-playbook.pdf).
-    filename = opt.Type(str, default="")
-    #: Author in the PDF metadata; default: site_author, then the organization.
-    author = opt.Type(str, default="")
-    #: Organization on the cover; default: the ``alliance`` plugin's ``organization``.
-    organization = opt.Type(str, default="")
-    #: Version printed on the cover (the build date is always printed).
-    version = opt.Type(str, default="")
-    #: Keywords in the PDF metadata; default: the top-level navigation titles.
-    keywords = opt.ListOfItems(opt.Type(str), default=[])
-    #: Also write one blank PDF per worksheet in site/pdf/worksheets/.
-    worksheets = opt.Type(bool, default=True)
-    #: Keep the print HTML and link counts next to the PDF (also: ALLIANCE_PDF_DEBUG=1).
-    debug = opt.Type(bool, default=False)
-    #: Lay the book out in this many parts side by side, then merge them
-    #: (also: ALLIANCE_PDF_PARTS). 0: as many as the book's size calls for
-    #: (a small guide is one part); 1: in one piece.
-    parts = opt.Type(int, default=0)
-    #: Processes for the parts (also: ALLIANCE_PDF_JOBS). 0: one per core.
-    jobs = opt.Type(int, default=0)
 
 
 class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
@@ -76,30 +49,30 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
     # on_config decides once whether this build makes PDFs, and collects what
     # the cover and metadata say (some of it from the `alliance` plugin).
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        env = os.environ.get("ALLIANCE_PDF", "").strip().lower()
-        wanted = (env not in _OFF) if env else self.config.enabled
-        self.active = wanted and not self.serving
-        alliance = config.plugins.get("alliance")
-        alliance_config = getattr(alliance, "config", None)
-        organization = self.config.organization or getattr(alliance_config, "organization", "") or ""
-        language = getattr(alliance_config, "language", None) or (config.theme.get("language") if config.theme else None) or "en"
+        try:
+            settings = settings_for(config)
+        except SettingsError as exc:
+            raise PluginError(f"alliance-pdf: {exc}") from None
+        pdf = settings.pdf
+        self.active = pdf.enabled and not self.serving
         logo = (config.theme.get("logo") if config.theme else None) or ""
         self.options = PdfOptions(
-            site_name=config.site_name,
-            filename=self.config.filename,
-            author=self.config.author or config.site_author or organization,
-            organization=organization,
-            language=language,
-            description=config.site_description or "",
-            keywords=list(self.config.keywords),
+            site_name=settings.site_name,
+            filename=pdf.filename,
+            author=pdf.author,
+            organization=pdf.organization,
+            language=settings.language,
+            description=settings.site_description,
+            keywords=list(pdf.keywords),
             logo=logo if logo and "://" not in logo else "",
-            site_url=config.site_url or "",
-            version=self.config.version,
-            translate=Translator(language),
-            debug=self.config.debug or os.environ.get("ALLIANCE_PDF_DEBUG", "").strip().lower() not in ("", *_OFF),
-            parts=_count("ALLIANCE_PDF_PARTS", self.config.parts),
-            jobs=_count("ALLIANCE_PDF_JOBS", self.config.jobs),
+            site_url=settings.site_url,
+            version=pdf.version,
+            translate=Translator(settings.language),
+            debug=pdf.debug,
+            parts=pdf.parts,
+            jobs=pdf.jobs,
         )
+        self.sheets = pdf.worksheets
         self._pages_with_info: list[Path] = []
         return config
 
@@ -138,7 +111,7 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
             return
         site_dir = Path(config.site_dir)
         nav = book_structure(self.nav, self.files)
-        sheets = worksheet_pages(self.files, site_dir) if self.config.worksheets else []
+        sheets = worksheet_pages(self.files, site_dir) if self.sheets else []
         try:
             result = build_book_and_worksheets(site_dir, nav, sheets, self.options, log=log)
         except PdfError as exc:
@@ -172,20 +145,6 @@ def worksheet_pages(files: Files, site_dir: Path) -> list[Worksheet]:
         if match and "ap-blank" in (site_dir / f.dest_uri).read_text(encoding="utf-8"):
             out.append(Worksheet(match.group(1), f.dest_uri, f.url))
     return out
-
-
-def _count(variable: str, configured: int) -> int:
-    """A count from the environment (which wins) or mkdocs.yml; 0 means automatic."""
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        number = configured
-    elif value.isdigit():
-        number = int(value)
-    else:
-        raise PluginError(f"alliance-pdf: {variable} must be a whole number (0 for automatic), not {value!r}")
-    if number < 0:
-        raise PluginError(f"alliance-pdf: {variable.removeprefix('ALLIANCE_PDF_').lower()} must be 0 (automatic) or more, not {number}")
-    return number
 
 
 def _size(size: int) -> str:

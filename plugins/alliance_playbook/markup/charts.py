@@ -17,7 +17,8 @@ RESULT = "#1f6f8b"
 SECTOR_COLOURS = ["#1f6f8b", "#e07a1f", "#3f8f3f", "#8e44ad", "#c0392b", "#7f6a00", "#5d6d7e"]
 
 
-def _num(value: float) -> str:
+def number_text(value: float) -> str:
+    """A number as the pages print it: 1,234 or 12.5 (at most two decimals)."""
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -59,8 +60,8 @@ def metrics_chart(metrics: Sequence[tuple[str, float | None, float, str]], title
             w = max(1.0, plot_w * abs(value) / top)
             by = y + 16 + j * (bar_h + 2)
             parts.append(f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
-            parts.append(f'<text x="{left + w + 6:.1f}" y="{by + 12}">{plain(_num(value) + suffix)}</text>')
-        desc.append(f"{indicator}: " + (f"{_num(baseline)} to " if baseline is not None else "") + f"{_num(result)}{suffix}")
+            parts.append(f'<text x="{left + w + 6:.1f}" y="{by + 12}">{plain(number_text(value) + suffix)}</text>')
+        desc.append(f"{indicator}: " + (f"{number_text(baseline)} to " if baseline is not None else "") + f"{number_text(result)}{suffix}")
     return _svg(width, height, title, "; ".join(desc), parts, "ap-metrics-chart")
 
 
@@ -150,6 +151,6 @@ def bars_chart(fields: Sequence[tuple[str, str, int, int, float | None]], title:
         parts.append(f'<rect x="{left}" y="{y}" width="{plot}" height="20" fill="#f1f1f1" stroke="#ccc"/>')
         w = plot * ((value - lo) / ((hi - lo) or 1)) if value is not None else 0
         parts.append(f'<rect class="ap-bar" data-field="{plain(fid)}" data-min="{lo}" data-max="{hi}" x="{left}" y="{y}" width="{max(0.0, w):.1f}" height="20" fill="{RESULT}"/>')
-        parts.append(f'<text class="ap-bar-value" data-field="{plain(fid)}" x="{left + plot + 6}" y="{y + 15}">{"" if value is None else _num(value)}</text>')
-    desc = ", ".join(f"{label}: {'not rated' if v is None else _num(v)} of {hi}" for _, label, _, hi, v in fields)
+        parts.append(f'<text class="ap-bar-value" data-field="{plain(fid)}" x="{left + plot + 6}" y="{y + 15}">{"" if value is None else number_text(value)}</text>')
+    desc = ", ".join(f"{label}: {'not rated' if v is None else number_text(v)} of {hi}" for _, label, _, hi, v in fields)
     return _svg(width, 16 + row_h * len(fields), title, desc, parts, "ap-bars-chart", extra=f' data-plot="{plot}"')

@@ -1,0 +1,88 @@
+"""What every entry point does the same way: load a project from its
+settings, make the renderer, list the assets, word a failed load."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ContentError, summary
+from ..i18n import Translator, available_languages
+from ..kinds.registry import load_registry
+from ..project import FileCache, Project, load_project
+from ..render.site import ASSET_DIR, RenderOptions
+from ..settings import ALL_SECTIONS, Settings, SettingsError
+
+#: The browser files every site gets (``assets/alliance/``); common.js first:
+#: the page scripts use it.
+ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "casefilter.js")
+SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
+#: The stylesheet every page links (``extra_css``).
+ASSETS_CSS = f"{ASSET_DIR}/alliance.css"
+
+
+def load(settings: Settings, cache: FileCache | None = None) -> Project:
+    """The validated project the settings describe (ContentError, SettingsError)."""
+    registry = load_registry(settings.root, settings.kinds)
+    known = set(ALL_SECTIONS) | set(registry.sections)
+    for section in settings.sections:
+        if section not in known:
+            raise SettingsError(f"sections: unknown section {section!r}; sections are {', '.join(sorted(known))}")
+    return load_project(
+        settings.root, content_dir=settings.docs_dir, casestudies_dir=settings.casestudies_dir, include_drafts=settings.drafts,
+        cache=cache, extra_dirs=settings.extra_dirs, registry=registry,
+    )
+
+
+def sections(settings: Settings, project: Project) -> tuple[str, ...]:
+    """The sections to build: as configured, plus extra kinds' own sections
+    when the option was left at its default."""
+    if settings.sections != ALL_SECTIONS:
+        return settings.sections
+    extra = [s for s in project.registry.sections if s not in ALL_SECTIONS]
+    return (*ALL_SECTIONS[:-3], *extra, *ALL_SECTIONS[-3:])  # before explore, reference and data
+
+
+def render_options(settings: Settings, project: Project, *, directory_urls: bool | None = None,
+                   pdf_links: bool = False, defer_nonce: str | None = None) -> RenderOptions:
+    """How the renderer renders this project (``directory_urls``: what the
+    engine finally uses, which Material's offline plugin may change)."""
+    return RenderOptions(
+        directory_urls=settings.directory_urls if directory_urls is None else directory_urls,
+        language=settings.language, site_name=settings.site_name, site_url=settings.site_url,
+        template_dirs=[settings.root / settings.templates_dir], sections=sections(settings, project),
+        pdf_links=pdf_links, defer_nonce=defer_nonce,
+    )
+
+
+def failed_load(exc: ContentError) -> str:
+    """Every problem of a failed load, and the summary line."""
+    count = len(exc.problems)
+    return (f"the content has {count} problem{'s' if count != 1 else ''}:\n"
+            + "\n".join(str(p) for p in exc.problems) + "\n" + summary(exc.files_checked, count))
+
+
+def language_note(settings: Settings) -> tuple[bool, str] | None:
+    """(loud, message) when the labels' language has no translations."""
+    if Translator(settings.language).known:
+        return None
+    message = (f"there are no interface labels in {settings.language!r} (available: {', '.join(available_languages())}); "
+               "generated pages use English labels. Set `language:` under the alliance plugin to one of those.")
+    return settings.language_asked, message
+
+
+def asset_files() -> list[tuple[str, bytes]]:
+    """(site path, bytes) of every browser file a site gets."""
+    package = resources.files("alliance_playbook").joinpath("assets")
+    return [(f"{ASSET_DIR}/{name}", package.joinpath(name).read_bytes()) for name in ASSETS]
+
+
+def shim_file() -> tuple[str, bytes]:
+    """The vendored iframe-worker shim: Material's search from ``file://``."""
+    package = resources.files("alliance_playbook").joinpath("assets", "vendor", "iframe-worker-shim.js")
+    return SHIM, package.read_bytes()
+
+
+def theme_dir() -> str:
+    """Our theme overrides (the repository widget that calls no API)."""
+    return str(Path(str(resources.files("alliance_playbook").joinpath("theme"))))

@@ -1,0 +1,310 @@
+"""Case study: ``casestudies/<id>.yml``; pages ``casestudies/`` (the
+filterable index) and ``casestudies/<id>/``; ``data/casestudies.csv``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Annotated, Any, Iterator
+
+from markupsafe import Markup
+from pydantic import BeforeValidator, Field
+
+from ..errors import quoted
+from ..markup import charts
+from ..model.base import Entity, Model
+from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
+from ..model.types import Bool, Country, Language, Markdown, Number, PartialDate, Text, Url, date_key, enum_type, markdown, ref, text
+from ..urls import src_to_url
+from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
+
+if TYPE_CHECKING:
+    from ..errors import Problem
+
+
+class Location(Model):
+    """Where the alliance works."""
+
+    country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. NL")
+    region: text(120) | None = Field(None, description="Region, state or province")
+    city: text(120) | None = Field(None, description="City or town")
+    scope: enum_type(Scope) | None = Field(None, description="How far the alliance reaches")
+
+
+class Period(Model):
+    """When the alliance ran."""
+
+    start: PartialDate | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    end: PartialDate | None = Field(None, description="Same forms as start; not before start")
+    ongoing: Bool | None = Field(None, description="true when the alliance is still running (then no end)")
+
+
+class Partner(Model):
+    """One organization (or person) in the alliance."""
+
+    name: text(200) = Field(description="Name of the partner")
+    type: enum_type(PartnerType) = Field(description="Kind of organization; its sector follows from it")
+    role: enum_type(PartnerRole) | None = Field(None, description="Role in the alliance")
+    contribution: text(1000) | None = Field(None, description="What the partner brought")
+
+
+class Outcome(Model):
+    """A result; with a numeric ``result`` it is a metric and is charted."""
+
+    description: Text = Field(description="What changed")
+    indicator: Text | None = Field(None, description="What was measured")
+    baseline: Number | None = Field(None, description="Value before")
+    result: Number | None = Field(None, description="Value after")
+    unit: text(40) | None = Field(None, description='Unit, e.g. "%" or "days/year"')
+    as_of: PartialDate | None = Field(None, description="When the result was measured")
+
+    @property
+    def is_metric(self) -> bool:
+        return self.result is not None
+
+
+class Feedback(Model):
+    """A qualitative voice from the alliance."""
+
+    quote: text(1000) = Field(description="What was said")
+    source: text(200) = Field(description="Who said it (a role is enough)")
+
+
+class LessonRef(Model):
+    """A lesson the case bears out, with how it showed up."""
+
+    lesson: ref("lesson") = Field(description="Lesson id")
+    note: markdown(5000) | None = Field(None, description="How the lesson showed up in this case")
+
+
+def _lesson_ref(value: Any) -> Any:
+    return {"lesson": value} if isinstance(value, str) else value
+
+
+class Source(Model):
+    """A published source."""
+
+    title: text(300) = Field(description="Title of the source")
+    url: Url = Field(description="http or https address")
+
+
+class CaseStudy(Entity):
+    """An alliance's story: who took part, what they did, what changed."""
+
+    title: text(120) = Field(description="Title of the case study")
+    summary: text(500) = Field(description="One or two sentences")
+    policy_areas: list[enum_type(PolicyArea)] = Field(min_length=1, max_length=3, description="1 to 3 policy areas")
+    alliance_form: enum_type(AllianceForm) | None = Field(None, description="Form of the alliance")
+    location: Location | None = Field(None, description="Where the alliance works")
+    period: Period | None = Field(None, description="When it ran: start, end or ongoing")
+    partners: list[Partner] = Field(min_length=2, max_length=200, description="At least two partners")
+    challenge: Markdown = Field(description="The problem they faced (Markdown)")
+    approach: Markdown = Field(description="What the alliance did (Markdown)")
+    outcomes: list[Outcome] = Field(min_length=1, max_length=50, description="At least one outcome")
+    feedback: list[Feedback] | None = Field(None, max_length=50, description="Quotes from people in the alliance")
+    lessons: list[Annotated[LessonRef, BeforeValidator(_lesson_ref)]] = Field(
+        min_length=1, max_length=50, description="Lesson ids, or mappings {lesson: id, note: ...}"
+    )
+    steps: list[ref("step")] | None = Field(None, max_length=50, description="Ids of the playbook steps this case applied")
+    tags: list[text(60)] | None = Field(None, max_length=30, description="Site tags")
+    sources: list[Source] | None = Field(None, max_length=50, description="Published sources")
+    contributors: list[text(200)] | None = Field(None, max_length=50, description="Who wrote or reviewed this case")
+    status: enum_type(Status) | None = Field(None, description="draft or published (default)")
+    last_reviewed: PartialDate | None = Field(None, description="When the case was last checked")
+    language: Language | None = Field(None, description="Language the case is written in (e.g. fr, ja), when not the site's")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def metrics(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.is_metric]
+
+    @property
+    def qualitative_outcomes(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.is_metric]
+
+    def rules(self) -> Iterator[Problem]:
+        """The period reads forwards; a baseline comes with a result."""
+        period = self.period
+        if period is not None:
+            if period.ongoing and period.end:
+                yield item_error(self, ("period", "ongoing"), "'ongoing: true' cannot go with an 'end' date; remove one of them")
+            if period.start and period.end and date_key(period.end) < date_key(period.start):
+                yield item_error(self, ("period", "end"), f"the end ({period.end}) is before the start ({period.start})")
+        for i, outcome in enumerate(self.outcomes):
+            if outcome.baseline is not None and outcome.result is None:
+                yield item_warning(self, ("outcomes", i, "baseline"), "a baseline without a result is not charted; add 'result'")
+
+
+#: The columns of ``data/casestudies.csv`` (a public format: add, never rename).
+CSV_COLUMNS = [
+    "id", "title", "summary", "policy_areas", "alliance_form", "country", "region", "city", "scope", "start", "end",
+    "ongoing", "partners", "partner_types", "lessons", "steps", "tags", "metrics", "last_reviewed", "url",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Filter groups of the case index, in order, with their headings.
+FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "country": "Country", "scope": "Scope",
+          "form": "Alliance form", "lesson": "Lesson", "step": "Step"}
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP advice)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+class CaseStudyKind(Kind):
+    name = "case"
+    noun = "case study"
+    plural = "case studies"
+    model = CaseStudy
+    section = "casestudies"
+    folder = "{casestudies}"
+    schema_name = "casestudy"
+    export_key = "casestudies"
+    reference_title = "Case study"
+    plain_or_mapping = (("lessons", "LessonRef"),)
+    reference_rank = 0
+    index_title = "Case studies"
+    reserved = {
+        "index": "the case study index (casestudies/)",
+        "propose": "the page for proposing a case study (casestudies/propose/)",
+    }
+    new_template = "case.yml.j2"
+
+    def is_published(self, item: Any, include_drafts: bool) -> bool:
+        return include_drafts or not item.is_draft
+
+    def rules(self, item: Any) -> Iterator[Problem]:
+        return item.rules()
+
+    def project_rules(self, project: ProjectView, report: Report) -> None:
+        """Tags that differ only in case or spacing are one tag: every case
+        shows the first spelling (in case order), and the others are told."""
+        spelling: dict[str, tuple[str, Any]] = {}
+        for case in sorted(project.items("case").values(), key=lambda c: c.id):
+            for i, tag in enumerate(case.tags or []):
+                key = " ".join(tag.casefold().split())
+                first = spelling.setdefault(key, (tag, case))
+                if first[0] != tag:
+                    report.extend([item_warning(case, ("tags", i), f"the tag {quoted(tag)} is written {quoted(first[0])} in {first[1].path}; "
+                                                                   f"tags that differ only in case are one tag, shown as {quoted(first[0])}")])
+                    case.tags[i] = first[0]
+
+    # ----- pages ---------------------------------------------------------------------------
+    def pages(self, site: Site) -> list[GeneratedPage]:
+        """The filterable index, then a page per published case."""
+        out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
+                         scripts=("casefilter.js",), facets=self.facets(site), facet_values=lambda case: self.facet_values(site, case))]
+        for case in site.project.cases.values():
+            out.append(self.page(site, case))
+        return out
+
+    def page(self, site: Site, case: CaseStudy) -> GeneratedPage:
+        sectors = Counter(site.sector_of(p.type) for p in case.partners)
+        sector_counts = [(site.translate(SECTOR_LABELS[s]), n) for s, n in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))]
+        metrics = case.metrics
+        metric_chart = charts.metrics_chart(
+            [(m.indicator or m.description, m.baseline, m.result, m.unit or "") for m in metrics],
+            site.translate("Outcome metrics: baseline and result"), (site.translate("Baseline"), site.translate("Result")),
+        ) if metrics else Markup("")
+        page = site.page(
+            "casestudy.md.j2", self.src(case.id), case.title, "case", case, description=case.summary,
+            tags=case.tags or (), case=case, sector_counts=sector_counts,
+            sector_chart=charts.sector_chart(sector_counts, site.translate("Partners by sector")),
+            metric_chart=metric_chart, related=[site.project.cases[c] for c in site.graph.related_cases.get(case.id, [])],
+        )
+        page.head = f'<script type="application/ld+json">{self.jsonld(site, case)}</script>'
+        return page
+
+    def facets(self, site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """Filter groups for the case index: (facet, heading, [(value, label)])."""
+        project = site.project
+        values: dict[str, dict[str, str]] = {k: {} for k in FACETS}
+        for case in project.cases.values():
+            for a in case.policy_areas:
+                values["area"][str(a)] = site.label("policy_area", a)
+            for partner in case.partners:
+                values["ptype"][str(partner.type)] = site.label("partner_type", partner.type)
+                sector = site.sector_of(partner.type)
+                values["sector"][sector] = site.label("sector", sector)
+            loc = case.location
+            if loc and loc.country:
+                values["country"][loc.country] = site.country(loc.country)
+            if loc and loc.scope:
+                values["scope"][str(loc.scope)] = site.label("scope", loc.scope)
+            if case.alliance_form:
+                values["form"][str(case.alliance_form)] = site.label("alliance_form", case.alliance_form)
+            for lesson in case.lessons:
+                values["lesson"][lesson.lesson] = project.lessons[lesson.lesson].title
+            for s in case.steps or []:
+                values["step"][s] = project.steps[s].title
+        return [(k, site.translate(FACETS[k]), sorted(v.items(), key=lambda kv: kv[1].casefold())) for k, v in values.items() if v]
+
+    @staticmethod
+    def facet_values(site: Site, case: CaseStudy) -> dict[str, list[str]]:
+        """What a case's card says for each filter group (its data-* attributes)."""
+        loc = case.location
+        return {
+            "area": [str(a) for a in case.policy_areas],
+            "ptype": sorted({str(p.type) for p in case.partners}),
+            "sector": sorted({site.sector_of(p.type) for p in case.partners}),
+            "country": [loc.country] if loc and loc.country else [],
+            "scope": [str(loc.scope)] if loc and loc.scope else [],
+            "form": [str(case.alliance_form)] if case.alliance_form else [],
+            "lesson": [r.lesson for r in case.lessons],
+            "step": list(case.steps or []),
+        }
+
+    @staticmethod
+    def jsonld(site: Site, case: CaseStudy) -> str:
+        """schema.org structured data for the page's <head>."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "Article", "headline": case.title, "description": case.summary,
+            "about": [site.label("policy_area", a) for a in case.policy_areas],
+            "keywords": ", ".join(case.tags or []),
+            "contributor": [{"@type": "Organization", "name": p.name} for p in case.partners],
+        }
+        if case.contributors:
+            data["author"] = [{"@type": "Person", "name": n} for n in case.contributors]
+        if case.last_reviewed:
+            data["dateModified"] = case.last_reviewed
+        if case.location and case.location.country:
+            place = [case.location.city, case.location.region, site.country(case.location.country)]
+            data["spatialCoverage"] = {"@type": "Place", "name": ", ".join(p for p in place if p)}
+        if case.sources:
+            data["citation"] = [{"@type": "CreativeWork", "name": s.title, "url": s.url} for s in case.sources]
+        # Escape "<" so no text can close the script element.
+        return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    # ----- data ----------------------------------------------------------------------------
+    def export(self, item: Any, graph: Any, url: str) -> dict[str, Any]:
+        return {"id": item.id, **item.model_dump(mode="json", exclude_none=True), "url": url,
+                "links": {"related": graph.related_cases.get(item.id, [])}}
+
+    def data_files(self, project: ProjectView, graph: Any) -> list[tuple[str, str]]:
+        return [("data/casestudies.csv", self.csv(project))]
+
+    def csv(self, project: ProjectView) -> str:
+        """One row per published case; lists joined with '; '."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for c in project.items("case").values():
+            loc, per = c.location, c.period
+            row = [
+                c.id, c.title, c.summary, "; ".join(map(str, c.policy_areas)), c.alliance_form or "",
+                loc.country if loc else "", loc.region if loc else "", loc.city if loc else "", loc.scope if loc else "",
+                per.start if per else "", per.end if per else "", ("true" if per and per.ongoing else "false"),
+                "; ".join(p.name for p in c.partners), "; ".join(sorted({str(p.type) for p in c.partners})),
+                "; ".join(r.lesson for r in c.lessons), "; ".join(c.steps or []), "; ".join(c.tags or []),
+                len(c.metrics), c.last_reviewed or "", src_to_url(self.src(c.id)),
+            ]
+            writer.writerow([safe_cell(v) for v in row])
+        return out.getvalue()
