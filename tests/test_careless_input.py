@@ -112,7 +112,7 @@ def test_every_text_field_has_a_limit_reported_like_any_other(project_copy: Path
 def test_lists_have_limits(project_copy: Path):
     partners = "".join(f"  - name: P{i}\n    type: nonprofit\n" for i in range(201))
     rel = add_case(project_copy, "crowd.yml", CASE.replace("partners:\n", "partners:\n" + partners))
-    assert any(p.startswith(f"{rel}:") and "partners: at most 200 items are allowed, has 203" in p for p in problems(project_copy))
+    assert any(p.startswith(f"{rel}:") and "partners: at most 100 items are allowed, has 203" in p for p in problems(project_copy))
 
 
 def test_deep_nesting_is_refused_without_a_traceback():
@@ -310,3 +310,164 @@ def test_worst_case_fields_are_checked_in_seconds(project_copy: Path):
     except ContentError:
         pass
     assert time.perf_counter() - start < 10
+
+
+# ----- what a red-team review found next (each a class) -----------------------------------------
+
+def test_a_heading_id_from_a_field_cannot_take_the_themes():
+    from alliance_playbook.markup.markdown import sanitize
+
+    html = sanitize('<h2 id="__config">{"base":"x"}</h2><h2 id="__search">s</h2><h3 id="ap-filter-q">a</h3><h3 id="md-content">m</h3>'
+                    '<h3 id="results-2024">r</h3><h3 id="résumé">é</h3>')
+    assert 'id="__' not in html and 'id="ap-' not in html and 'id="md-' not in html
+    assert 'id="results-2024"' in html and 'id="résumé"' in html
+
+
+def test_the_page_scan_refuses_theme_ids_in_content():
+    from alliance_playbook.markup.safety import unsafe_content
+
+    assert [str(f) for f in unsafe_content('<h2 id="__config">x</h2>')] == ["<h2 id>: an id the theme's scripts look up: '__config'"]
+
+
+def test_a_field_that_copies_the_themes_config_builds_without_it(project_copy: Path):
+    from conftest import run_mkdocs
+
+    path = project_copy / "casestudies/conflict-to-collaboration.yml"
+    text = path.read_text(encoding="utf-8").replace("challenge: |\n", 'challenge: |\n  <h2 id="__config">{"base":"https://evil.example/"}</h2>\n\n  ## x {: #__search }\n\n', 1)
+    path.write_text(text, encoding="utf-8")
+    run_mkdocs(project_copy)
+    page = (project_copy / "site/casestudies/conflict-to-collaboration/index.html").read_text(encoding="utf-8")
+    assert page.count('id="__config"') == 1 and page.count('id="__search"') == 1  # the theme's own, once each
+    assert "evil.example" not in page.split('<script id="__config"')[-1]
+
+
+@pytest.mark.parametrize("link, target", [
+    ("content/assets/config.txt", "../../.git/config"),
+    ("content/env.txt", "../.env"),
+    ("content/repo", "../.git"),
+    ("content/readme.md", "../README.md"),
+    ("casestudies/secrets.yml", "../secrets.yml"),
+])
+def test_links_to_files_of_the_project_outside_the_sites_folders_are_refused(project_copy: Path, link: str, target: str):
+    (project_copy / ".git").mkdir()
+    (project_copy / ".git/config").write_text('[http]\n  extraheader = AUTHORIZATION: basic c2VjcmV0\n', encoding="utf-8")
+    (project_copy / ".env").write_text("GH_TOKEN=ghs_secret\n", encoding="utf-8")
+    (project_copy / "README.md").write_text("# Readme\n", encoding="utf-8")
+    (project_copy / "secrets.yml").write_text("title: token\n", encoding="utf-8")
+    (project_copy / link).parent.mkdir(parents=True, exist_ok=True)
+    (project_copy / link).symlink_to(target)
+    out = problems(project_copy)
+    assert any(p.startswith(f"{link}:1:1: is a symbolic link to") and "outside the folders the site is built from" in p for p in out), out
+
+
+def test_a_folder_linked_to_one_that_contains_it_is_refused(project_copy: Path):
+    (project_copy / "content/guide/loop").symlink_to(".")
+    out = problems(project_copy)
+    assert "content/guide/loop:1:1: is a symbolic link to a folder that contains it: the build would walk round in circles; remove it" in out
+
+
+def test_a_link_to_another_file_of_the_content_is_fine(project_copy: Path):
+    (project_copy / "content/guide/again.md").symlink_to("collaboration.md")
+    load_project(project_copy)
+
+
+def test_links_in_the_theme_folder_are_checked_by_check_too(project_copy: Path):
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    (project_copy / "overrides/alliance").mkdir(parents=True)
+    (project_copy / "overrides/alliance/casestudy.md.j2").symlink_to("/proc/self/environ")
+    (project_copy / "overrides/leak.txt").symlink_to("../mkdocs.yml")
+    proc = run_alliance("check", str(project_copy))
+    assert proc.returncode == 1, proc.stdout
+    assert "overrides/alliance/casestudy.md.j2:1:1: is a symbolic link to a file outside the project" in proc.stdout
+    assert "overrides/leak.txt:1:1: is a symbolic link to mkdocs.yml, outside the folders the site is built from" in proc.stdout
+
+
+def test_a_file_name_with_a_control_character_is_refused(project_copy: Path):
+    (project_copy / "content/guide/bad\x1b[31m.md").write_text("# Bad\n", encoding="utf-8")
+    assert "content/guide/bad\\x1b[31m.md:1:1: the file name has a control character in it (it would garble messages and links); rename it" in problems(project_copy)
+
+
+def test_an_in_page_link_must_name_a_heading_of_the_same_text(project_copy: Path):
+    rel = add_case(project_copy, "anchors.yml", CASE.replace("approach: They worked together.",
+        "approach: |\n  ## Results 2024\n\n  See [the results](#results-2024) and [nothing](#nope)."))
+    out = problems(project_copy)
+    assert f"{rel}:13:40: approach: there is no heading 'nope' in this text; link to a heading of this same text, to an item with [[kind:id]] or to a full https:// address" in out
+    assert not any("results-2024" in p for p in out)
+
+
+@pytest.mark.parametrize("rel, old, new, says", [
+    ("content/worksheets/partner-identification.yml", "  - id: name\n", '  - id: "name\\n"\n', "fields[0].id: 'name\\n' is not a valid id"),
+    ("content/playbook/phases.yml", "- id: collaborate\n", '- id: "collaborate\\n"\n', "[1].id: 'collaborate\\n' is not a valid id"),
+])
+def test_a_trailing_line_break_does_not_pass_for_an_id(project_copy: Path, rel: str, old: str, new: str, says: str):
+    path = project_copy / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    assert any(says in p for p in problems(project_copy))
+
+
+def test_a_trailing_line_break_does_not_pass_for_a_language(project_copy: Path):
+    rel = add_case(project_copy, "lang.yml", CASE + 'language: "en\\n"\n')
+    assert any(p.startswith(f"{rel}:14:11: language: 'en\\n' is not a language code") for p in problems(project_copy))
+
+
+def test_a_wiki_link_after_one_in_code_is_reported_where_it_is(project_copy: Path):
+    rel = add_case(project_copy, "codelink.yml", CASE.replace("approach: They worked together.",
+        "approach: |\n  Write links like `[[case:nope]]` in code.\n\n  Then a real one: [[case:nope]]"))
+    assert f"{rel}:13:20: approach: there is no case 'nope'" in problems(project_copy)
+
+
+@pytest.mark.parametrize("value", ['"\\u200b\\u2060\\ufeff"', '"\\u3164\\u2800"'])
+def test_text_of_invisible_characters_is_empty(project_copy: Path, value: str):
+    rel = add_case(project_copy, "invisible.yml", CASE.replace("title: A small alliance", f"title: {value}"))
+    assert f"{rel}:1:8: title: must contain text that shows; it has only spaces, invisible characters or comments" in problems(project_copy)
+
+
+def test_markdown_of_only_a_comment_is_empty(project_copy: Path):
+    rel = add_case(project_copy, "comment.yml", CASE.replace("challenge: It was hard.", 'challenge: "<!-- nothing -->"'))
+    assert f"{rel}:9:12: challenge: must contain text that shows; it has only spaces, invisible characters or comments" in problems(project_copy)
+
+
+def test_bidirectional_overrides_are_refused(project_copy: Path):
+    rel = add_case(project_copy, "bidi.yml", CASE.replace("title: A small alliance", 'title: "A \\u202egnilaes alliance"'))
+    assert f"{rel}:1:8: title: contains the bidirectional control U+202E, which shows text in another order than it is written; remove it" in problems(project_copy)
+
+
+def test_tags_that_read_the_same_are_one_tag(project_copy: Path):
+    add_case(project_copy, "tag-a.yml", CASE + 'tags: ["Night  Markets"]\n')
+    add_case(project_copy, "tag-b.yml", CASE.replace("A small", "Another small") + 'tags: ["night markets\\u200b"]\n')
+    project = load_project(project_copy)
+    assert project.cases["tag-b"].tags == ["Night  Markets"]
+
+
+def test_yaml_that_no_kind_reads_is_a_warning(project_copy: Path):
+    (project_copy / "casestudies/2024").mkdir()
+    add_case(project_copy, "2024/nested.yml", CASE)
+    add_case(project_copy, "typo.yml.txt", CASE)
+    (project_copy / "content/guide/broken.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    warnings = [str(w) for w in load_project(project_copy).warnings]
+    assert any(w.startswith("casestudies/2024/nested.yml:1:1: warning: this YAML file is not read: content files belong in") for w in warnings)
+    assert "casestudies/typo.yml.txt:1:1: warning: is not read: case study files end in .yml" in warnings
+    assert any(w.startswith("content/guide/broken.yml:1:1: warning: this YAML file is not read") for w in warnings)
+
+
+def test_huge_numbers_and_control_bytes_get_short_located_messages(project_copy: Path):
+    rel = add_case(project_copy, "digits.yml", CASE.replace("  - description: It got better\n", f"  - description: It got better\n    result: {'9' * 5000}\n"))
+    out = problems(project_copy)
+    message = next(p for p in out if p.startswith(f"{rel}:13:13: outcomes[0].result:"))
+    assert message.endswith("has 5,000 digits; numbers up to a million billion (1e15) are allowed") and len(message) < 250
+    esc = add_case(project_copy, "escape.yml", CASE.replace("challenge: It was hard.", "challenge: It was \x1bhard."))
+    assert f"{esc}:9:19: the character U+001B is not allowed in YAML (an invisible control character); remove it" in problems(project_copy)
+
+
+def test_autolinks_are_not_raw_html(project_copy: Path):
+    add_case(project_copy, "autolink.yml", CASE.replace("approach: They worked together.", "approach: See <https://example.org> or <team@example.org>."))
+    assert not [w for w in load_project(project_copy).warnings if "autolink" in w.path]
+
+
+@pytest.mark.parametrize("cell", [" =HYPERLINK(\"x\")", "\uff1d1+1", "\u3000+1", "@SUM(A1)"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_guarded(cell: str):
+    from alliance_playbook.kinds.casestudy import safe_cell
+
+    assert safe_cell(cell) == "'" + cell
+    assert safe_cell("a = b") == "a = b"

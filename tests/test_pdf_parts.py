@@ -347,6 +347,6 @@ def test_building_the_book_reports_progress(tmp_path, monkeypatch, parts):
     if parts == 1:
         assert "PDF: laying out the book in one piece..." in messages
         assert any("in one piece" in m or "writing the book" in m for m in still), still
-    else:
-        assert any("laying out 2 parts: " in m or "measuring the contents" in m for m in still), still
+    else:  # which stage a reminder falls in depends on the machine's speed: any stage of the parts' route
+        assert any(("laying out 2 parts: " in m or "measuring the contents" in m or "merging" in m or "collecting" in m) for m in still), still
     assert messages[-1].startswith("PDF: wrote ")

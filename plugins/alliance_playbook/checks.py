@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from .errors import Problem, did_you_mean, quoted
 from .loader import Loc, SourceMap, format_loc
+from .markup.markdown import KEPT_TAGS
 from .model.types import MarkdownField, RefTo
 from .wikilinks import find_links
 
@@ -226,14 +227,6 @@ _BACKTICKS = re.compile(r"`+")
 _FENCE_LINE = re.compile(r"^[ \t]*(```|~~~)")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
-#: Elements the sanitizer keeps (render.markdown._TAGS); anything else is removed.
-_KEPT_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}
-
-
 def _outside_code(text: str) -> str:
     """``text`` with code blocks and spans blanked out (same length, same
     lines). Linear in the length of the text, whatever it holds."""
@@ -274,15 +267,16 @@ def _outside_code(text: str) -> str:
 
 
 def markdown_problems(text: str, loc: Loc, source: SourceMap, known: Known) -> list[Problem]:
-    """Broken wiki links, page links that would break, and what the
-    sanitizer will remove, in one Markdown field (at their own line)."""
+    """Broken wiki links, links that would break, and what the sanitizer will
+    remove, in one Markdown field (each at its own line and column)."""
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
 
-    def at(needle: str, message: str, severity: str = "error") -> None:
-        nth = seen.get(needle, 0)
-        seen[needle] = nth + 1
+    def at(offset: int, needle: str, message: str, severity: str = "error") -> None:
+        # The field's text and the file hold the same characters in the same
+        # order (folding and quoting change only what lies between them), so
+        # the nth occurrence in the text is the nth one in the file.
         pattern = re.compile(re.escape(needle).replace("\\ ", r"\s+"))
+        nth = len(pattern.findall(text, 0, offset))
         position = source.find(loc, pattern, nth) or source.where(loc)
         problems.append(Problem(source.path, *position, format_loc(loc), message, severity))
 
@@ -290,33 +284,63 @@ def markdown_problems(text: str, loc: Loc, source: SourceMap, known: Known) -> l
         for link in find_links(text):
             message = known.problem(link.kind, link.id, link=True)
             if message:
-                at(text[link.start : link.end].split("|")[0].rstrip("]"), message)
+                at(link.start, text[link.start : link.end].split("|")[0].rstrip("]"), message)
     if "](" not in text and "]:" not in text and "<" not in text:
         return problems
     visible = _outside_code(text)
+    anchors = None
     for match in _INLINE.finditer(visible):
         image, target = match.group(1), match.group(2)
         if image:
-            at(text[match.start() : match.start(2)], "images are not shown from Markdown fields (they are removed); link to the picture, or put it on a guide page", "warning")
-        else:
-            message = _link_problem(target, known)
-            if message:
-                at(text[match.start() : match.start(2)] + target, *message)
+            at(match.start(), text[match.start() : match.start(2)], "images are not shown from Markdown fields (they are removed); link to the picture, or put it on a guide page", "warning")
+            continue
+        if target.startswith("#") and len(target) > 1:
+            anchors = anchors if anchors is not None else _heading_ids(visible)
+            if target[1:] not in anchors:
+                at(match.start(), text[match.start() : match.start(2)] + target,
+                   f"there is no heading {quoted(target[1:])} in this text; link to a heading of this same text, to an item with [[kind:id]] or to a full https:// address")
+            continue
+        found = _link_problem(target, known)
+        if found:
+            at(match.start(), text[match.start() : match.start(2)] + target, *found)
     for match in _DEFINITION.finditer(visible):
-        message = _link_problem(match.group(1), known)
-        if message:
-            at(text[match.start() : match.end(1)].strip(), *message)
-    removed = sorted({m.group(2).lower() for m in _HTML_TAG.finditer(visible)} - _KEPT_TAGS)
-    if removed:
-        shown = ", ".join(f"<{t}>" for t in removed[:6])
-        first = next(m for m in _HTML_TAG.finditer(visible) if m.group(2).lower() in removed)
-        at(text[first.start() : first.end()], f"raw HTML {shown} is removed from Markdown fields; write Markdown instead", "warning")
+        found = _link_problem(match.group(1), known)
+        if found:
+            at(match.start(), text[match.start() : match.end(1)].strip(), *found)
+    tags = [m for m in _HTML_TAG.finditer(visible) if m.group(2).lower() not in KEPT_TAGS and not _AUTOLINK.match(visible, m.start())]
+    if tags:
+        shown = ", ".join(f"<{t}>" for t in sorted({m.group(2).lower() for m in tags})[:6])
+        first = tags[0]
+        at(first.start(), text[first.start() : first.end()], f"raw HTML {shown} is removed from Markdown fields; write Markdown instead", "warning")
     return problems
+
+
+#: ``<https://x.org>`` and ``<name@x.org>`` are links, not HTML.
+_AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*>|<[^\s<>@]+@[^\s<>@]+>")
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$|^(.+)\n[ \t]*(?:=+|-+)[ \t]*$", re.M)
+_ATTR_ID = re.compile(r"\{[^}\n]*#([\w.:-]+)[^}\n]*\}\s*$")
+
+
+def _heading_ids(text: str) -> set[str]:
+    """The ids the headings of a Markdown text get, as a table of contents
+    makes them (Python-Markdown's and pymdown's slugs), or as written with
+    ``{: #id}``."""
+    from markdown.extensions.toc import slugify, slugify_unicode
+
+    ids: set[str] = set()
+    for match in _HEADING.finditer(text):
+        title = match.group(1) or match.group(2) or ""
+        explicit = _ATTR_ID.search(title)
+        if explicit:
+            ids.add(explicit.group(1))
+            title = title[: explicit.start()]
+        ids.update({slugify(title, "-"), slugify_unicode(title, "-")})
+    return ids
 
 
 def _link_problem(target: str, known: Known) -> tuple[str, str] | None:
     """(message, severity) for a Markdown link target that will not work."""
-    if not target or target.startswith("#"):
+    if not target or target == "#":
         return None
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", target)
     if scheme:

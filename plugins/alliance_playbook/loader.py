@@ -215,7 +215,13 @@ class _Builder:
                 return number
         try:
             return construct(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        except ValueError as exc:
+            if "digits" in str(exc):  # Python's limit on converting huge integers
+                self.fail(node, loc, f"the number {quoted(node.value)} has {len(node.value):,} digits; numbers up to a million billion (1e15) are allowed")
+            else:
+                self.fail(node, loc, f"cannot read the value {quoted(node.value)}: {printable(str(exc))}")
+            return None
+        except (yaml.YAMLError, OverflowError) as exc:
             self.fail(node, loc, f"cannot read the value {quoted(node.value)}: {printable(str(exc))}")
             return None
 
@@ -225,7 +231,7 @@ class _Builder:
         accept scientific notation. Anything else: ``_NOT_A_NUMBER``."""
         raw = node.value
         if node.tag == _TAG + "str":
-            if _SCIENTIFIC.match(raw):
+            if _SCIENTIFIC.fullmatch(raw):
                 value = float(raw)
                 if value != value or value in (float("inf"), float("-inf")):
                     self.fail(node, loc, f"the number {quoted(raw)} is too large to use; write a smaller one")
@@ -233,12 +239,12 @@ class _Builder:
                 return value
             return _NOT_A_NUMBER
         reading = None
-        if node.tag == _TAG + "int" and _OCTAL.match(raw) and raw.strip("+-0_"):
+        if node.tag == _TAG + "int" and _OCTAL.fullmatch(raw) and raw.strip("+-0_"):
             reading = f"YAML reads {raw} as the octal number {_read_int(node)}: write it without the leading 0 ({int(raw.replace('_', ''), 10)})"
-        elif node.tag == _TAG + "int" and _HEX_OR_BINARY.match(raw):
+        elif node.tag == _TAG + "int" and _HEX_OR_BINARY.fullmatch(raw):
             base = "hexadecimal" if raw.lstrip("+-")[1] in "xX" else "binary"
             reading = f"YAML reads {raw} as the {base} number {_read_int(node)}: write {_read_int(node)} if you mean that number"
-        elif _SEXAGESIMAL.match(raw):
+        elif _SEXAGESIMAL.fullmatch(raw):
             number = _read_int(node) if node.tag == _TAG + "int" else _CONSTRUCTOR.construct_yaml_float(node)
             reading = f"YAML reads {raw} as the base-60 number {number}"
         if reading is None:
@@ -326,9 +332,14 @@ def load_yaml_text(raw: bytes | str, path: str, strict: bool = True) -> LoadedFi
         message = " ".join(filter(None, [exc.problem, exc.context and f"({exc.context})"]))
         message = _explain_syntax(message or "invalid YAML", text, line)
         raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {message}")]) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (an escape byte, a NUL): say where.
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise ContentError([Problem(path, line, col, "", f"the character U+{exc.character:04X} is not allowed in YAML (an invisible control character); remove it"
+                                    if isinstance(exc.character, int) else "a character here is not allowed in YAML; remove it")]) from None
     except yaml.YAMLError as exc:
-        line = getattr(exc, "position", None)
-        raise ContentError([Problem(path, 1, 1, "", f"YAML error: {exc}")]) from None
+        raise ContentError([Problem(path, 1, 1, "", f"YAML error: {printable(str(exc))}")]) from None
     if node is None:
         raise ContentError([Problem(path, 1, 1, "", "the file is empty; it needs at least the required fields")])
     builder = _Builder(path)

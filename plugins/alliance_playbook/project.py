@@ -188,7 +188,7 @@ def _parse_and_validate(model: type[BaseModel], raw: bytes, display: str) -> tup
 
 def _file_name_problems(path: Path, display: str, kind: Kind) -> list[Problem]:
     stem = path.name.rsplit(".", 1)[0]
-    if ID_RE.match(stem) and len(stem) <= ID_MAX:
+    if ID_RE.fullmatch(stem) and len(stem) <= ID_MAX:
         if stem in kind.reserved:
             return [Problem(display, 1, 1, "", f"the id {quoted(stem)} is reserved: {kind.reserved[stem]} is there; "
                                                f"rename the file (for example to '{stem}-{slugify(kind.noun)}{path.suffix}')")]
@@ -212,6 +212,23 @@ class _ProjectReader:
 
     def guide_pages(self) -> list[Path]:
         return [p for p in self.tree.files if p.suffix == ".md" and p.is_relative_to(self.layout.content)]
+
+    def unread(self, registry: Registry) -> list[Problem]:
+        """Warnings for YAML files no kind reads (in the wrong folder), and for
+        other files among the YAML of a kind's folder (a typo in the suffix)."""
+        folders = {f: k for k in registry if (f := self.layout.folder(k)) is not None}
+        lists = {p for k in registry if (p := self.layout.list_file(k)) is not None}
+        where = ", ".join([self.layout.display(f) + "/" for f in folders] + [self.layout.display(p) for p in lists])
+        out = []
+        for path in self.tree.files:
+            display = self.layout.display(path)
+            if path.suffix.lower() in YAML_SUFFIXES:
+                if path.parent not in folders and path not in lists and not path.name.startswith("."):
+                    out.append(Problem(display, 1, 1, "", f"this YAML file is not read: content files belong in {where}", "warning"))
+            elif path.parent in folders and path.parent != self.layout.content and path.suffix != ".md":
+                kind = folders[path.parent]
+                out.append(Problem(display, 1, 1, "", f"is not read: {kind.noun} files end in .yml", "warning"))
+        return out
 
     def read(self, path: Path, display: str) -> bytes | None:
         try:
@@ -335,6 +352,7 @@ def load_project(
 
     guide_pages = reader.guide_pages()
     reader.files += len(guide_pages)
+    reader.problems.extend(reader.unread(registry))
     project = Project(layout=layout, registry=registry, tables={}, hidden={}, guide_pages=guide_pages, include_drafts=include_drafts)
     for kind in registry:
         valid = {f.id: f.entity for f in unique[kind.name] if f.entity is not None}

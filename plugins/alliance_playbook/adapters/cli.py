@@ -115,7 +115,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     folder = kind.files_folder(root, settings.docs_dir, settings.casestudies_dir)
     assert folder is not None and kind.new_template is not None
     id_ = args.id or slugify(args.title)
-    if not ID_RE.match(id_ or "") or len(id_) > ID_MAX:
+    if not ID_RE.fullmatch(id_ or "") or len(id_) > ID_MAX:
         print(f"alliance new: '{id_}' is not a valid id; pass --id with lower-case words joined by hyphens", file=sys.stderr)
         return 2
     target = folder / f"{id_}.yml"

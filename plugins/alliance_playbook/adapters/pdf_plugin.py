@@ -141,7 +141,7 @@ def worksheet_pages(files: Files, site_dir: Path) -> list[Worksheet]:
     """Built worksheet pages (``worksheets/<id>.md``) that have a blank version."""
     out = []
     for f in files.documentation_pages():
-        match = _WORKSHEET_SRC.match(f.src_uri)
+        match = _WORKSHEET_SRC.fullmatch(f.src_uri)
         if match and "ap-blank" in (site_dir / f.dest_uri).read_text(encoding="utf-8"):
             out.append(Worksheet(match.group(1), f.dest_uri, f.url))
     return out

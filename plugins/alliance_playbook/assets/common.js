@@ -87,7 +87,8 @@
    * leading quote; numbers are left alone, since "-3" is only a number. */
   function csvCell(v) {
     var s = v === null || v === undefined ? "" : String(v);
-    if (typeof v !== "number" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    // Also after spaces, and the full-width signs some spreadsheets read alike.
+    if (typeof v !== "number" && /^[ \u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/.test(s)) s = "'" + s;
     return '"' + s.replace(/"/g, '""') + '"';
   }
   /* A CSV file from rows of cells. The byte order mark lets spreadsheet

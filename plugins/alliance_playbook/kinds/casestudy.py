@@ -16,7 +16,7 @@ from ..errors import quoted
 from ..markup import charts
 from ..model.base import Entity, Model
 from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
-from ..model.types import Bool, Country, Language, Markdown, Number, PartialDate, Text, Url, date_key, enum_type, markdown, ref, text
+from ..model.types import Bool, Country, Language, Markdown, Number, PartialDate, Text, Url, date_key, enum_type, markdown, ref, same_words, text
 from ..urls import src_to_url
 from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
 
@@ -47,7 +47,7 @@ class Partner(Model):
     name: text(200) = Field(description="Name of the partner")
     type: enum_type(PartnerType) = Field(description="Kind of organization; its sector follows from it")
     role: enum_type(PartnerRole) | None = Field(None, description="Role in the alliance")
-    contribution: text(1000) | None = Field(None, description="What the partner brought")
+    contribution: text(500) | None = Field(None, description="What the partner brought")
 
 
 class Outcome(Model):
@@ -68,7 +68,7 @@ class Outcome(Model):
 class Feedback(Model):
     """A qualitative voice from the alliance."""
 
-    quote: text(1000) = Field(description="What was said")
+    quote: text(600) = Field(description="What was said")
     source: text(200) = Field(description="Who said it (a role is enough)")
 
 
@@ -76,7 +76,7 @@ class LessonRef(Model):
     """A lesson the case bears out, with how it showed up."""
 
     lesson: ref("lesson") = Field(description="Lesson id")
-    note: markdown(5000) | None = Field(None, description="How the lesson showed up in this case")
+    note: markdown(2000) | None = Field(None, description="How the lesson showed up in this case")
 
 
 def _lesson_ref(value: Any) -> Any:
@@ -99,17 +99,17 @@ class CaseStudy(Entity):
     alliance_form: enum_type(AllianceForm) | None = Field(None, description="Form of the alliance")
     location: Location | None = Field(None, description="Where the alliance works")
     period: Period | None = Field(None, description="When it ran: start, end or ongoing")
-    partners: list[Partner] = Field(min_length=2, max_length=200, description="At least two partners")
+    partners: list[Partner] = Field(min_length=2, max_length=100, description="At least two partners")
     challenge: Markdown = Field(description="The problem they faced (Markdown)")
     approach: Markdown = Field(description="What the alliance did (Markdown)")
-    outcomes: list[Outcome] = Field(min_length=1, max_length=50, description="At least one outcome")
-    feedback: list[Feedback] | None = Field(None, max_length=50, description="Quotes from people in the alliance")
+    outcomes: list[Outcome] = Field(min_length=1, max_length=30, description="At least one outcome")
+    feedback: list[Feedback] | None = Field(None, max_length=30, description="Quotes from people in the alliance")
     lessons: list[Annotated[LessonRef, BeforeValidator(_lesson_ref)]] = Field(
-        min_length=1, max_length=50, description="Lesson ids, or mappings {lesson: id, note: ...}"
+        min_length=1, max_length=20, description="Lesson ids, or mappings {lesson: id, note: ...}"
     )
     steps: list[ref("step")] | None = Field(None, max_length=50, description="Ids of the playbook steps this case applied")
     tags: list[text(60)] | None = Field(None, max_length=30, description="Site tags")
-    sources: list[Source] | None = Field(None, max_length=50, description="Published sources")
+    sources: list[Source] | None = Field(None, max_length=30, description="Published sources")
     contributors: list[text(200)] | None = Field(None, max_length=50, description="Who wrote or reviewed this case")
     status: enum_type(Status) | None = Field(None, description="draft or published (default)")
     last_reviewed: PartialDate | None = Field(None, description="When the case was last checked")
@@ -145,7 +145,9 @@ CSV_COLUMNS = [
     "id", "title", "summary", "policy_areas", "alliance_form", "country", "region", "city", "scope", "start", "end",
     "ongoing", "partners", "partner_types", "lessons", "steps", "tags", "metrics", "last_reviewed", "url",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What starts a formula in a spreadsheet, also after spaces and in the
+#: full-width forms some spreadsheets read as the same signs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: Filter groups of the case index, in order, with their headings.
 FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "country": "Country", "scope": "Scope",
           "form": "Alliance form", "lesson": "Lesson", "step": "Step"}
@@ -154,7 +156,7 @@ FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "c
 def safe_cell(value: Any) -> str:
     """A CSV cell a spreadsheet will not run as a formula (OWASP advice)."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
+    if text.lstrip(" \u3000").startswith(_FORMULA_START):
         return "'" + text
     return text
 
@@ -190,7 +192,7 @@ class CaseStudyKind(Kind):
         spelling: dict[str, tuple[str, Any]] = {}
         for case in sorted(project.items("case").values(), key=lambda c: c.id):
             for i, tag in enumerate(case.tags or []):
-                key = " ".join(tag.casefold().split())
+                key = same_words(tag)
                 first = spelling.setdefault(key, (tag, case))
                 if first[0] != tag:
                     report.extend([item_warning(case, ("tags", i), f"the tag {quoted(tag)} is written {quoted(first[0])} in {first[1].path}; "

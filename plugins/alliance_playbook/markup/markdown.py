@@ -28,7 +28,8 @@ from ..wikilinks import WikiLink, replace_links
 
 _EXTENSIONS = ["tables", "sane_lists", "def_list", "abbr", "admonition", "pymdownx.tilde", "pymdownx.superfences"]
 
-_TAGS = {
+#: The elements a Markdown field may produce; anything else is removed.
+KEPT_TAGS = _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3",
     "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
@@ -46,6 +47,12 @@ _ATTRS = {
     "ol": {"start"},
 }
 _CLASS_ALLOWED = ("ap-xref", "headerlink", "admonition", "admonition-title", "note", "tip", "warning", "info")
+#: A heading id a field may keep: what a table of contents makes of a title.
+#: Ids that start with "_" are the theme's ("__config" is Material's
+#: configuration, read with querySelector: a heading with that id would
+#: replace it); "ap-" and "md-" are this site's and the theme's own.
+_FIELD_ID = re.compile(r"[^\W_][\w.:-]{0,120}")
+_RESERVED_ID_PREFIXES = ("ap-", "md-")
 
 
 def sanitize(fragment: str) -> str:
@@ -63,6 +70,8 @@ def sanitize(fragment: str) -> str:
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "id":
+        return value if _FIELD_ID.fullmatch(value) and not value.lower().startswith(_RESERVED_ID_PREFIXES) else None
     if attr == "class":
         kept = [c for c in value.split() if c in _CLASS_ALLOWED]
         return " ".join(kept) or None

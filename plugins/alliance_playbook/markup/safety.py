@@ -5,6 +5,9 @@ Markdown fields are sanitized (:func:`render.markdown.sanitize`); this module
 is the check behind both. It reads HTML as a browser would and reports:
 
 - event-handler attributes (``onload``, ``onfocus``...) and ``autofocus``;
+- ids the theme's scripts look up (``__config`` holds Material's settings:
+  an element of content with that id, placed before the real one, would
+  replace them);
 - URLs that run script or open a document of their own (``javascript:``,
   ``vbscript:``, ``data:``...) in any attribute a browser follows or loads;
 - elements that run, embed or restyle (``<script>`` other than the site's own
@@ -115,6 +118,8 @@ class _Scanner(HTMLParser):
                 self._add(f"<{tag} style>: a style that loads or runs something", value)
             elif name in ("attributename",) and tag in ("set", "animate") and (value.lower().startswith("on") or "href" in value.lower()):
                 self._add(f"<{tag} attributeName>: an animation that rewrites a link or handler", value)
+            elif name == "id" and value.startswith("__") and self.content_only:
+                self._add(f"<{tag} id>: an id the theme's scripts look up", value)
             elif name == "http-equiv" and value.strip().lower() in ("refresh", "set-cookie", "content-security-policy"):
                 self._add(f"<{tag} http-equiv>: changes how the page loads", value)
         if tag == "script":

@@ -31,7 +31,8 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the yes/no value {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        text = f"{value:.6g}" if isinstance(value, int) and abs(value) >= 10**15 else str(value)
+        return f"the number {text}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, str):
@@ -51,6 +52,28 @@ MARKDOWN_MAX = 20_000
 #: Control characters other than tab and newline: never meant, and they
 #: garble terminals, print as empty boxes and break CSV and JSON readers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidirectional overrides, embeddings and isolates: they make text display
+#: in another order than it is stored (a spoofing tool); right-to-left text
+#: needs none of them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What shows nothing: spaces, format characters (zero-width, joiners, marks)
+#: and the blank fillers of some scripts. A text of only these is empty.
+_INVISIBLE = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
+
+
+def same_words(text: str) -> str:
+    """A key under which texts that read the same are equal: case, spacing
+    and invisible characters left out (for tags)."""
+    return " ".join(_INVISIBLE.sub(" ", text).casefold().split())
+
+
+def visible(text: str, markdown: bool = False) -> bool:
+    """Whether ``text`` shows anything (a Markdown comment shows nothing)."""
+    if markdown and "<!--" in text:
+        text = _COMMENT.sub("", text)
+    return bool(_INVISIBLE.sub("", text).replace("&nbsp;", ""))
 
 
 def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
@@ -60,6 +83,8 @@ def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
     stripped = value.strip()
     if not stripped:
         raise PydanticCustomError("text_empty", "must contain text; it is empty or only spaces")
+    if not visible(stripped, markdown):
+        raise PydanticCustomError("text_empty", "must contain text that shows; it has only spaces, invisible characters or comments")
     if stripped == PLACEHOLDER:
         raise PydanticCustomError("placeholder", "replace the placeholder '...' with your text")
     control = _CONTROL.search(value)
@@ -67,6 +92,12 @@ def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
         raise PydanticCustomError(
             "text_control", "contains the control character U+{code} (invisible, and it garbles pages and files); remove it",
             {"code": f"{ord(control.group()):04X}"},
+        )
+    bidi = _BIDI.search(value)
+    if bidi:
+        raise PydanticCustomError(
+            "text_control", "contains the bidirectional control U+{code}, which shows text in another order than it is written; remove it",
+            {"code": f"{ord(bidi.group()):04X}"},
         )
     if len(stripped) > max_length:
         raise PydanticCustomError(
@@ -116,7 +147,7 @@ class RefTo:
 def _id(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("text_type", "expected an id, got {got}", {"got": describe(value)})
-    if len(value) > ID_MAX or not ID_RE.match(value):
+    if len(value) > ID_MAX or not ID_RE.fullmatch(value):
         fixed = slugify(value)
         hint = f"; did you mean '{fixed}'?" if fixed and fixed != value else ""
         raise PydanticCustomError(
@@ -281,7 +312,7 @@ _LANG = re.compile(r"^([a-z]{2,3})(-[A-Za-z0-9]{2,8})*$")
 def _language(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("text_type", "expected a language code, got {got}", {"got": describe(value)})
-    match = _LANG.match(value)
+    match = _LANG.fullmatch(value)
     if match:
         import pycountry
 
