@@ -58,8 +58,8 @@ def soup_of(site: Path, worksheet: str) -> BeautifulSoup:
     return BeautifulSoup((site / "worksheets" / worksheet / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-def embedded(root, css_class: str) -> dict:
-    return json.loads(root.select_one(f"script.{css_class}").string)
+def embedded(root, selector: str) -> dict:
+    return json.loads(root.select_one(f"script{selector}").string)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_table_controls_are_named_and_unique(seed_site: Path):
     soup = soup_of(seed_site, "partner-identification")
     root = soup.select_one("div.ap-worksheet[data-ap-worksheet]")
-    definition = embedded(root, "ap-ws-def")
+    definition = embedded(root, ".ap-ws-def")
     labels = {f["id"]: f["label"] for f in definition["fields"]}
     row = root.select_one("tbody[data-ap-rows] > tr[data-row='0']")
     controls = row.select("[data-field]")
@@ -105,7 +105,7 @@ def test_table_controls_are_named_and_unique(seed_site: Path):
 
 def test_messages_for_the_script(seed_site: Path):
     root = soup_of(seed_site, "partner-identification").select_one("[data-ap-worksheet]")
-    messages = embedded(root, "ap-ws-msg")
+    messages = embedded(root, "[data-ap-texts]")
     assert messages["cell"] == "{label}, row {n}"
     assert messages["moveUp"] == "Move row {n} up" and messages["remove"] == "Remove row {n}"
     assert all(isinstance(v, str) and v for v in messages.values())
@@ -135,7 +135,7 @@ def test_hostile_worksheet_text_stays_text(hostile_site: Path):
     assert [s for s in soup.find_all("script") if (s.string or "").strip().startswith("alert(")] == []
     root = soup.select_one("[data-ap-worksheet]")
     assert len(root.select("script[type='application/json']")) == 2
-    definition = embedded(root, "ap-ws-def")
+    definition = embedded(root, ".ap-ws-def")
     assert definition["fields"][0]["label"] == f"Name {HOSTILE}"
     assert definition["fields"][1]["choices"][1] == [f"B {HOSTILE_ATTR}", f"B {HOSTILE_ATTR}"]
     row = root.select_one("tbody tr")

@@ -13,7 +13,7 @@
 (function () {
   "use strict";
   var root = document.querySelector("[data-ap-casefilter]");
-  if (!root) return;
+  if (!root || !window.AlliancePlaybook) return;
   var form = root.querySelector("form.ap-filters");
   if (!form) return;
   var TEXT_PARAM = "text";
@@ -21,9 +21,8 @@
   var box = form.querySelector("[data-ap-q]");
   var status = form.querySelector(".ap-result-count");
   var empty = root.querySelector(".ap-empty");
-  // Interface texts come from the page, so they follow the site's language.
-  var countText = root.getAttribute("data-ap-count-text") || "{n} of {total} case studies";
-  var selectedText = root.getAttribute("data-ap-selected-text") || "{n} selected";
+  // Interface texts come from the page (common.js), so they follow the site's language.
+  var t = window.AlliancePlaybook.texts(root);
   var slice = Array.prototype.slice;
 
   // Case- and accent-insensitive: "Réseau" and "reseau" are the same word.
@@ -94,9 +93,9 @@
         if (o.label) o.label.classList.toggle("ap-zero", o.input.disabled);
       });
       var picked = st.chosen[f.name].length;
-      if (f.selected) f.selected.textContent = picked ? "· " + selectedText.replace("{n}", picked) : "";
+      if (f.selected) f.selected.textContent = picked ? "· " + t("selected", { n: picked }) : "";
     });
-    var message = countText.replace("{n}", shown).replace("{total}", cards.length);
+    var message = t("count", { n: shown, total: cards.length });
     // Announce only real changes: role=status reads every new text aloud.
     if (status && status.textContent !== message) status.textContent = message;
     if (empty) empty.hidden = shown > 0;

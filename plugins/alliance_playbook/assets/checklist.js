@@ -8,7 +8,7 @@
  * its tick.
  *
  * Markup contract (templates/_macros.md.j2 and the page templates):
- *   [data-ap-site]                 page root: site key and translated texts (data-ap-t-*)
+ *   [data-ap-site]                 page root: the site key; its texts in script[data-ap-texts]
  *   [data-ap-checklist][data-step] one step's checklist; boxes carry data-item
  *   [data-ap-progress]             progress text of the enclosing checklist
  *   [data-ap-step-progress=<step>] badge of a step card (data-items, data-phase)
@@ -16,71 +16,42 @@
  *   [data-ap-reset=<step>|all], [data-ap-export=md|csv], [data-ap-import]
  *   .ap-js-only[hidden]            controls shown only when this script runs
  *
- * Step and item ids index objects without a prototype: a valid id such as
- * "constructor" is also a member of every plain object.
+ * Needs common.js (window.AlliancePlaybook): storage, texts, files. Step and
+ * item ids index maps without a prototype (an id may be "constructor").
  */
 (function () {
   "use strict";
+  var AP = window.AlliancePlaybook;
   var root = document.querySelector("[data-ap-site]");
-  if (!root) return;
+  if (!root || !AP) return;
   var prefix = "alliance:" + root.getAttribute("data-ap-site") + ":checklist:";
-  var memory = Object.create(null); // used when localStorage is unavailable (privacy settings)
+  var t = AP.texts(root);
   // An export of every item of a large guide is well under this; a bigger file
   // is not one, and reading it would only hold up the page.
   var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
-  function store() {
-    try { var s = window.localStorage; s.getItem("x"); return s; } catch (e) { return null; }
-  }
+  // ----- saved ticks -------------------------------------------------------------------
   function key(step, item) { return prefix + step + ":" + item; }
-  function isDone(step, item) {
-    var s = store();
-    return s ? s.getItem(key(step, item)) === "1" : memory[key(step, item)] === "1";
-  }
+  function isDone(step, item) { return AP.storage.get(key(step, item)) === "1"; }
   function setDone(step, item, done) {
-    var s = store(), k = key(step, item);
-    if (s) { try { if (done) s.setItem(k, "1"); else s.removeItem(k); return; } catch (e) { /* quota: keep in memory */ } }
-    if (done) memory[k] = "1"; else delete memory[k];
-  }
-  function clearKeys(start) {
-    var s = store();
-    Object.keys(memory).forEach(function (k) { if (k.indexOf(start) === 0) delete memory[k]; });
-    if (!s) return;
-    for (var i = s.length - 1; i >= 0; i--) { var k = s.key(i); if (k && k.indexOf(start) === 0) s.removeItem(k); }
+    if (done) AP.storage.set(key(step, item), "1"); else AP.storage.remove(key(step, item));
   }
 
-  /* Translated texts come from the page (data-ap-t-<name>), English otherwise. */
-  var EN = {
-    progress: "{done} of {total} done ({percent}%)",
-    badge: "{done}/{total}",
-    "badge-label": "{done} of {total} checklist items done",
-    "reset-step": "Clear the ticks of this checklist?",
-    "reset-all": "Clear every tick of the whole playbook in this browser?",
-    imported: "{n} items imported.",
-    "import-none": "No checklist items of this site were found in that file.",
-    "import-too-big": "That file is too large to be a checklist export."
-  };
-  function t(name, values) {
-    var text = root.getAttribute("data-ap-t-" + name) || EN[name];
-    return text.replace(/\{(\w+)\}/g, function (m, k) {
-      return values && Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
-    });
-  }
-
-  function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
+  // ----- what the page shows ------------------------------------------------------------
+  function all(selector) { return AP.toArray(document.querySelectorAll(selector)); }
   function boxes() { return all("[data-ap-checklist] input[type=checkbox][data-item]"); }
   function stepOf(box) { return box.closest("[data-ap-checklist]").getAttribute("data-step"); }
 
   /* Every step known to this page: its phase and item ids, from checklists and badges. */
   function stepsOnPage() {
-    var steps = Object.create(null), order = [];
+    var steps = AP.record(), order = [];
     function add(step, phase, items) {
       if (!steps[step]) { steps[step] = { phase: phase || "", items: [] }; order.push(step); }
       items.forEach(function (i) { if (steps[step].items.indexOf(i) < 0) steps[step].items.push(i); });
     }
     all("[data-ap-checklist]").forEach(function (list) {
       add(list.getAttribute("data-step"), list.getAttribute("data-phase"),
-        Array.prototype.map.call(list.querySelectorAll("input[data-item]"), function (b) { return b.getAttribute("data-item"); }));
+        AP.toArray(list.querySelectorAll("input[data-item]")).map(function (b) { return b.getAttribute("data-item"); }));
     });
     all("[data-ap-step-progress]").forEach(function (badge) {
       add(badge.getAttribute("data-ap-step-progress"), badge.getAttribute("data-phase"),
@@ -96,31 +67,33 @@
     });
     return { done: done, total: total, percent: total ? Math.round(100 * done / total) : 0 };
   }
-  function show(el, pair) {
+  function showProgress(el, pair) {
     el.textContent = t("progress", pair);
     el.style.setProperty("--ap-pct", pair.percent + "%");
     el.classList.add("ap-progress-bar");
+  }
+  function showBadge(badge, pair) {
+    badge.textContent = t("badge", pair);
+    badge.setAttribute("title", t("badge-label", pair));
+    badge.setAttribute("aria-label", t("badge-label", pair));
+    badge.classList.toggle("ap-complete", pair.total > 0 && pair.done === pair.total);
   }
 
   function update() {
     var known = stepsOnPage(), steps = known.steps;
     all("[data-ap-checklist]").forEach(function (list) {
       var p = list.querySelector("[data-ap-progress]");
-      if (p) show(p, tally(steps, [list.getAttribute("data-step")]));
+      if (p) showProgress(p, tally(steps, [list.getAttribute("data-step")]));
     });
     all("[data-ap-step-progress]").forEach(function (badge) {
-      var pair = tally(steps, [badge.getAttribute("data-ap-step-progress")]);
-      badge.textContent = t("badge", pair);
-      badge.setAttribute("title", t("badge-label", pair));
-      badge.setAttribute("aria-label", t("badge-label", pair));
-      badge.classList.toggle("ap-complete", pair.total > 0 && pair.done === pair.total);
+      showBadge(badge, tally(steps, [badge.getAttribute("data-ap-step-progress")]));
     });
     all("[data-ap-phase-progress]").forEach(function (p) {
       var holder = p.closest("[data-ap-phase]");
       var phase = p.getAttribute("data-ap-phase-progress") || (holder ? holder.getAttribute("data-ap-phase") : "");
-      show(p, tally(steps, known.order.filter(function (id) { return steps[id].phase === phase; })));
+      showProgress(p, tally(steps, known.order.filter(function (id) { return steps[id].phase === phase; })));
     });
-    all("[data-ap-overall-progress]").forEach(function (p) { show(p, tally(steps, known.order)); });
+    all("[data-ap-overall-progress]").forEach(function (p) { showProgress(p, tally(steps, known.order)); });
   }
 
   function load() {
@@ -128,39 +101,19 @@
     update();
   }
 
-  document.addEventListener("change", function (ev) {
-    var box = ev.target;
-    if (box.matches && box.matches("[data-ap-checklist] input[type=checkbox][data-item]")) {
-      var step = stepOf(box), item = box.getAttribute("data-item");
-      setDone(step, item, box.checked);
-      boxes().forEach(function (other) {
-        if (stepOf(other) === step && other.getAttribute("data-item") === item) other.checked = box.checked;
-      });
-      update();
-    } else if (box.matches && box.matches("input[type=file][data-ap-import]") && box.files && box.files[0]) {
-      importFile(box);
-    }
-  });
-
-  function importFile(input) {
-    var file = input.files[0];
-    var done = function (text) {
-      var status = document.querySelector("[data-ap-import-status]");
-      if (status) status.textContent = text;
-      input.value = "";
-    };
-    if (file.size > MAX_IMPORT_BYTES) { done(t("import-too-big")); return; }
-    var reader = new FileReader();
-    reader.onload = function () {
-      var n = importText(String(reader.result));
-      done(n ? t("imported", { n: n }) : t("import-none"));
-    };
-    reader.readAsText(file);
+  function tick(box) {
+    var step = stepOf(box), item = box.getAttribute("data-item");
+    setDone(step, item, box.checked);
+    boxes().forEach(function (other) {
+      if (stepOf(other) === step && other.getAttribute("data-item") === item) other.checked = box.checked;
+    });
+    update();
   }
 
+  // ----- export and import ---------------------------------------------------------------
   /* Items in page order with the titles an export needs. */
   function itemsForExport() {
-    var seen = Object.create(null), out = [];
+    var seen = AP.record(), out = [];
     boxes().forEach(function (b) {
       var list = b.closest("[data-ap-checklist]"), step = stepOf(b), item = b.getAttribute("data-item");
       if (seen[step + ":" + item]) return;
@@ -176,19 +129,15 @@
     });
     return out;
   }
-
-  function csvCell(v) {
-    v = String(v);
-    if (/^[=+\-@\t\r]/.test(v)) v = "'" + v; // a spreadsheet must not run a cell as a formula
-    return '"' + v.replace(/"/g, '""') + '"';
+  function csvExport(items) {
+    // Ids and yes/no are plain tokens: written bare, so an import reads either form.
+    var lines = ["step,item,done,phase,step_title,text"];
+    items.forEach(function (i) {
+      lines.push([i.step, i.item, i.done ? "yes" : "no", AP.csvCell(i.phase), AP.csvCell(i.title), AP.csvCell(i.text)].join(","));
+    });
+    return lines.join("\r\n") + "\r\n";
   }
-  function exportText(kind) {
-    var items = itemsForExport();
-    if (kind === "csv") {
-      return "step,item,done,phase,step_title,text\r\n" + items.map(function (i) {
-        return [i.step, i.item, i.done ? "yes" : "no", csvCell(i.phase), csvCell(i.title), csvCell(i.text)].join(",");
-      }).join("\r\n") + "\r\n";
-    }
+  function markdownExport(items) {
     var lines = ["# " + document.title.replace(/\s+/g, " ").trim()], phase = null, step = null;
     items.forEach(function (i) {
       if (i.phase !== phase && i.phase) lines.push("", "## " + i.phase);
@@ -199,19 +148,16 @@
     });
     return lines.join("\n") + "\n";
   }
-  function download(kind) {
-    var csv = kind === "csv", a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([exportText(kind)], { type: (csv ? "text/csv" : "text/markdown") + ";charset=utf-8" }));
-    a.download = root.getAttribute("data-ap-site") + "-checklist." + (csv ? "csv" : "md");
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  function exportAs(kind) {
+    var items = itemsForExport(), name = root.getAttribute("data-ap-site") + "-checklist.";
+    if (kind === "csv") AP.download(name + "csv", "text/csv", csvExport(items));
+    else AP.download(name + "md", "text/markdown", markdownExport(items));
   }
 
   /* Reads a Markdown or CSV export; sets only items this page knows, each
    * once (the last line about an item wins), and returns how many. */
   function importText(text) {
-    var known = Object.create(null), changes = Object.create(null), n = 0;
+    var known = AP.record(), changes = AP.record(), n = 0;
     boxes().forEach(function (b) { known[stepOf(b) + ":" + b.getAttribute("data-item")] = 1; });
     text.split(/\r?\n/).forEach(function (line) {
       var m = line.match(/^\s*[-*] \[( |x|X)\] .*<!-- ([a-z0-9-]+):([a-z0-9-]+) -->\s*$/), change = null;
@@ -224,16 +170,34 @@
     load();
     return n;
   }
+  function importFile(input) {
+    var status = document.querySelector("[data-ap-import-status]");
+    function say(text) { if (status) status.textContent = text; input.value = ""; }
+    AP.readFile(input.files[0], MAX_IMPORT_BYTES, function (text) {
+      var n = importText(text);
+      say(n ? t("imported", { n: n }) : t("import-none"));
+    }, function (reason) { say(t(reason === "tooBig" ? "import-too-big" : "import-none")); });
+  }
 
+  function reset(which) {
+    if (!window.confirm(t(which === "all" ? "reset-all" : "reset-step"))) return;
+    // Clearing by prefix also drops ticks of items that were reworded without an id.
+    AP.storage.clear(which === "all" ? prefix : prefix + which + ":");
+    load();
+  }
+
+  // ----- events ----------------------------------------------------------------------------
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (!el.matches) return;
+    if (el.matches("[data-ap-checklist] input[type=checkbox][data-item]")) tick(el);
+    else if (el.matches("input[type=file][data-ap-import]") && el.files && el.files[0]) importFile(el);
+  });
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest ? ev.target.closest("[data-ap-reset],[data-ap-export]") : null;
     if (!btn) return;
-    if (btn.hasAttribute("data-ap-export")) { download(btn.getAttribute("data-ap-export")); return; }
-    var which = btn.getAttribute("data-ap-reset");
-    if (!window.confirm(t(which === "all" ? "reset-all" : "reset-step"))) return;
-    // Clearing by prefix also drops ticks of items that were reworded without an id.
-    clearKeys(which === "all" ? prefix : prefix + which + ":");
-    load();
+    if (btn.hasAttribute("data-ap-export")) exportAs(btn.getAttribute("data-ap-export"));
+    else reset(btn.getAttribute("data-ap-reset"));
   });
 
   all(".ap-js-only[hidden]").forEach(function (el) { el.hidden = false; });

@@ -32,6 +32,16 @@
   function readJSON(el) {
     try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
   }
+  /* The page's interface texts for a script (one <script data-ap-texts>
+   * inside scope, written by the templates' texts() macro): a function
+   * t(name, values) that falls back to the name itself. */
+  function texts(scope) {
+    var table = readJSON((scope || document).querySelector("script[data-ap-texts]")) || {};
+    return function (name, values) {
+      var text = own(table, name);
+      return fmt(typeof text === "string" ? text : name, values || {});
+    };
+  }
   /* A count written the page's way: 59,500 in English, 59.500 in Spanish. */
   function count(n) {
     try { return Number(n).toLocaleString(document.documentElement.getAttribute("lang") || undefined); } catch (e) { return String(n); }
@@ -117,7 +127,7 @@
   }
 
   window.AlliancePlaybook = {
-    own: own, record: record, toArray: toArray, fmt: fmt, readJSON: readJSON, count: count, cut: cut,
+    own: own, record: record, toArray: toArray, fmt: fmt, readJSON: readJSON, texts: texts, count: count, cut: cut,
     storage: storage, csvCell: csvCell, csv: csv, download: download, readFile: readFile
   };
 })();
