@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     _, import_wall, import_cpu = _timed(lambda: __import__("alliance_playbook.render.site"))
     from alliance_playbook.graph import build_graph
     from alliance_playbook.project import load_project
-    from alliance_playbook.render.site import RenderOptions, PageRenderer
+    from alliance_playbook.render.site import PageRenderer, RenderOptions
 
     root = args.project.resolve()
     project, load_wall, load_cpu = _timed(lambda: load_project(root))

@@ -201,9 +201,9 @@ def prepare(n: int) -> dict:
 
 def _genfiles_project(base: Path) -> None:
     """mkdocs.yml (same theme and extensions, gen-files instead of our plugin, a nav of every page) and data links."""
-    from alliance_playbook.adapters.generate import read_mkdocs_config
-
     import yaml
+
+    from alliance_playbook.adapters.generate import read_mkdocs_config
 
     gf = base / "genfiles"
     (gf / "docs").mkdir(parents=True, exist_ok=True)
@@ -259,7 +259,7 @@ def serve_rebuilds(project: Path, case_ids: list[str], log: Path, rounds: int = 
     """Save one case YAML at a time; time until its page is served with the new text."""
     port = _free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
-    out = open(log, "wb")
+    out = open(log, "wb")  # noqa: SIM115 - held open for the server's whole life, closed in finally
     proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
                             cwd=project, stdout=out, stderr=subprocess.STDOUT, env=ENV, start_new_session=True)
     originals: dict[Path, str] = {}

@@ -233,7 +233,7 @@ def make_case(rng: random.Random, index: int, steps: list[str], lessons: list[st
     areas = rng.sample(POLICY_AREAS, rng.randint(1, 3))
     topic = TOPICS[areas[0]]
     country, region, city = rng.choice(PLACES)
-    fmt = dict(place=city, Place=city, region=region, topic=topic, Topic=topic.capitalize())
+    fmt = {"place": city, "Place": city, "region": region, "topic": topic, "Topic": topic.capitalize()}
     title = rng.choice(TITLE_FORMS).format(**fmt)
     title = title[0].upper() + title[1:]
     case_id = f"{slug(title)[:56].strip('-')}-{index}"

@@ -20,7 +20,12 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from alliance_playbook.model.enums import (
-    ALLIANCE_FORM_LABELS, PARTNER_ROLE_LABELS, PARTNER_TYPE_LABELS, POLICY_AREA_LABELS, SCOPE_LABELS, SECTOR_LABELS,
+    ALLIANCE_FORM_LABELS,
+    PARTNER_ROLE_LABELS,
+    PARTNER_TYPE_LABELS,
+    POLICY_AREA_LABELS,
+    SCOPE_LABELS,
+    SECTOR_LABELS,
     SECTOR_OF_PARTNER_TYPE,
 )
 from conftest import FIXTURES, copy_project, run_mkdocs

@@ -19,10 +19,13 @@ from bs4 import BeautifulSoup
 from alliance_playbook.errors import ContentError
 from alliance_playbook.kinds import CaseStudy, Location, Period
 from alliance_playbook.model.enums import (
-    ALLIANCE_FORM_LABELS, PARTNER_ROLE_LABELS, PARTNER_TYPE_LABELS, POLICY_AREA_LABELS, SCOPE_LABELS,
+    ALLIANCE_FORM_LABELS,
+    PARTNER_ROLE_LABELS,
+    PARTNER_TYPE_LABELS,
+    POLICY_AREA_LABELS,
+    SCOPE_LABELS,
 )
 from alliance_playbook.project import load_project
-
 from conftest import ROOT, copy_project, run_mkdocs
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "case-study.yml"

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from alliance_playbook.markup.safety import unsafe_content, unsafe_page
 from alliance_playbook.project import load_project
-from alliance_playbook.render.site import RenderOptions, PageRenderer
+from alliance_playbook.render.site import PageRenderer, RenderOptions
 from conftest import copy_project, run_alliance, run_mkdocs
 from hostile import PAYLOAD, write_hostile_project
 

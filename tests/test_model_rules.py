@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliance_playbook.errors import ContentError
-from alliance_playbook.project import load_project
 from alliance_playbook.markup.markdown import MarkdownFields, sanitize
+from alliance_playbook.project import load_project
 
 
 def errors(project: Path) -> list[str]:
@@ -148,7 +148,7 @@ def test_sanitize_keeps_ordinary_markdown():
     assert sanitize("<p><strong>x</strong> <a href=\"https://e.org\">y</a></p>") == '<p><strong>x</strong> <a href="https://e.org" rel="noopener noreferrer">y</a></p>'
 
 
-def _step(*items) -> "Step":
+def _step(*items):
     from alliance_playbook.kinds.step import Step
 
     return Step.model_validate({"title": "T", "phase": "collaborate", "summary": "S", "checklist": list(items)})

@@ -379,7 +379,7 @@ def test_no_heading_is_stranded_at_a_page_bottom(built):
 def test_the_stranded_heading_check_catches_one(tmp_path):
     from alliance_playbook.pdf.render import render_pdf
 
-    words = "alliance partners share the work and the credit in equal measure ".split()
+    words = ["alliance", "partners", "share", "the", "work", "and", "the", "credit", "in", "equal", "measure"]
     body = "<h1>Long</h1>" + "".join(f"<p>{' '.join(words * (3 + (i * 7) % 11))}</p><h2>Heading {i}</h2>" for i in range(40))
     site = _site(tmp_path, {"index.html": body + "<p>end</p>"})
     html = assemble_book(site, [NavNode("Long", "", "index.html")], PdfOptions(site_name="S")).html

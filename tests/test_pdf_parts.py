@@ -22,7 +22,7 @@ from alliance_playbook.pdf.parts import MAX_PARTS, part_count, plan_parts
 from alliance_playbook.pdf.render import fast_page_references, render_part
 from conftest import copy_project, run_mkdocs
 
-WORDS = "partners agree on shared goals and report progress to each other every quarter ".split()
+WORDS = ["partners", "agree", "on", "shared", "goals", "and", "report", "progress", "to", "each", "other", "every", "quarter"]
 
 
 def _page(title: str, paragraphs: int, links: list[str] = ()) -> str:

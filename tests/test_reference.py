@@ -11,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, TypeAdapter
 
-from alliance_playbook.loader import load_yaml_text
 from alliance_playbook.kinds import CaseStudy, Lesson, Phase, Step, Worksheet
+from alliance_playbook.loader import load_yaml_text
 
 MODELS = {"casestudy": CaseStudy, "step": Step, "phases": Phase, "lesson": Lesson, "worksheet": Worksheet}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import copy_project, run_mkdocs
 from test_worksheet_browser import assert_clean
 

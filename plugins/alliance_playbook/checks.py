@@ -3,8 +3,8 @@
 They run on every file that could be parsed, whether or not it passed the
 schema, so one run reports a broken reference next to a typo in the same
 file. What a field is (an id of some kind, a Markdown text) is read from the
-model's own annotations (``RefTo``, ``MarkdownField``): a new reference field
-is checked by writing ``ref("lesson")`` in the model, nowhere else.
+model's own annotations (``RefTo``, ``MarkdownLimit``): a new reference field
+is checked by writing ``LessonId`` in the model, nowhere else.
 """
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from pydantic import BaseModel, BeforeValidator
 
 from .errors import Problem, did_you_mean, quoted
 from .loader import Loc, SourceMap, format_loc
 from .markup.markdown import KEPT_TAGS
-from .model.types import MarkdownField, RefTo
+from .model.text import MarkdownLimit
+from .model.types import RefTo
 from .wikilinks import find_links
 
 
@@ -40,13 +42,13 @@ class _Shape:
 
     markers: tuple[Any, ...] = ()
     model: type[BaseModel] | None = None
-    item: "_Shape | None" = None  # for lists
+    item: _Shape | None = None  # for lists
     before: tuple[Callable[[Any], Any], ...] = ()
 
     @property
     def marked(self) -> bool:
         """Whether anything in this shape is read by the checks."""
-        if any(isinstance(m, (RefTo, MarkdownField)) for m in self.markers):
+        if any(isinstance(m, (RefTo, MarkdownLimit)) for m in self.markers):
             return True
         if self.item is not None:
             return self.item.marked
@@ -157,7 +159,7 @@ def _marked(shape: _Shape, value: Any, loc: Loc) -> Iterator[Marked]:
     for marker in shape.markers:
         if isinstance(marker, RefTo):
             yield Marked(loc, value, ref=marker.kind)
-        elif isinstance(marker, MarkdownField):
+        elif isinstance(marker, MarkdownLimit):
             yield Marked(loc, value, markdown=True)
 
 

@@ -45,7 +45,7 @@ class Edge:
 class LinkGraph:
     """Every reference of a project, by source and by target."""
 
-    def __init__(self, project: "Project", related_limit: int = 5):
+    def __init__(self, project: Project, related_limit: int = 5):
         self.project = project
         self._out: dict[tuple[str, str], list[Edge]] = defaultdict(list)
         self._in: dict[tuple[str, str], list[Edge]] = defaultdict(list)
@@ -141,12 +141,12 @@ class LinkGraph:
 
 
 @paused_gc()
-def build_graph(project: "Project", related_limit: int = 5) -> LinkGraph:
+def build_graph(project: Project, related_limit: int = 5) -> LinkGraph:
     """Compute every backlink of the project in one pass over its references."""
     return LinkGraph(project, related_limit)
 
 
-def _related_cases(project: "Project", limit: int, window: int = 60) -> dict[str, list[str]]:
+def _related_cases(project: Project, limit: int, window: int = 60) -> dict[str, list[str]]:
     """Cases sharing lessons (3 points), steps (2) or policy areas (1).
 
     Scored through an inverted index. A key shared by more than ``window``

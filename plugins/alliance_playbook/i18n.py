@@ -3,13 +3,13 @@ labels to translations, and anything untranslated falls back to English."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str) -> dict[str, str]:
     """The translations for ``language`` (``es``, ``fr``...), or {} for English."""
     lang = (language or "en").split("-")[0].split("_")[0].lower()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -23,7 +23,7 @@ try:  # the C parser is many times faster; fall back when libyaml is missing
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-Loc = tuple[Union[str, int], ...]
+Loc = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -87,7 +87,7 @@ class SourceMap:
             loc = loc[:-1]
         return loc
 
-    def find(self, loc: Loc, pattern: "re.Pattern[str]", nth: int = 0) -> tuple[int, int] | None:
+    def find(self, loc: Loc, pattern: re.Pattern[str], nth: int = 0) -> tuple[int, int] | None:
         """Where the ``nth`` match of ``pattern`` lies inside the value at
         ``loc`` as written in the file (1-based line and column), so a link
         inside a folded or quoted scalar is reported where it really is."""

@@ -13,9 +13,10 @@ Nothing here imports MkDocs: the adapters hand over plain mappings.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 #: The generated sections, in their default navigation order.
 ALL_SECTIONS = ("playbook", "checklist", "worksheets", "lessons", "casestudies", "explore", "reference", "data")

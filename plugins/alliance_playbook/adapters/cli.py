@@ -164,7 +164,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
         return 0
     import json
 
-    print(json.dumps({k: v for k, v in json_schemas().items()}, indent=2))
+    print(json.dumps(json_schemas(), indent=2))
     return 0
 
 

@@ -14,9 +14,10 @@ project), so this layer imports nothing above it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..model.base import Entity
 
@@ -85,16 +86,16 @@ class NavText(Protocol):
 class Report(Protocol):
     """Where rules put what they find (project.ProblemList)."""
 
-    def extend(self, problems: Iterable["Problem"]) -> None: ...
+    def extend(self, problems: Iterable[Problem]) -> None: ...
 
 
-def item_error(entity: Entity, loc: tuple[Any, ...], message: str, key: bool = False) -> "Problem":
+def item_error(entity: Entity, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
     """A problem at ``loc`` of ``entity``'s file."""
     assert entity.source is not None
     return entity.source.problem(loc, message, key=key)
 
 
-def item_warning(entity: Entity, loc: tuple[Any, ...], message: str) -> "Problem":
+def item_warning(entity: Entity, loc: tuple[Any, ...], message: str) -> Problem:
     """A warning at ``loc`` of ``entity``'s file."""
     assert entity.source is not None
     return entity.source.problem(loc, message, severity="warning")
@@ -166,7 +167,7 @@ class Kind:
         return True
 
     # ----- checking --------------------------------------------------------------------------
-    def rules(self, item: Any) -> Iterator["Problem"]:
+    def rules(self, item: Any) -> Iterator[Problem]:
         """Rules across the fields of one valid item (references are checked elsewhere)."""
         return iter(())
 

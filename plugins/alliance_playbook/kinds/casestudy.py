@@ -7,7 +7,8 @@ import csv
 import io
 import json
 from collections import Counter
-from typing import TYPE_CHECKING, Annotated, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 from markupsafe import Markup
 from pydantic import BeforeValidator, Field
@@ -16,7 +17,8 @@ from ..errors import quoted
 from ..markup import charts
 from ..model.base import Entity, Model
 from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
-from ..model.types import Bool, Country, Language, Markdown, Number, PartialDate, Text, Url, date_key, enum_type, markdown, ref, same_words, text
+from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title, same_words
+from ..model.types import Bool, Country, Language, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
 from ..urls import src_to_url
 from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
 
@@ -28,9 +30,9 @@ class Location(Model):
     """Where the alliance works."""
 
     country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. NL")
-    region: text(120) | None = Field(None, description="Region, state or province")
-    city: text(120) | None = Field(None, description="City or town")
-    scope: enum_type(Scope) | None = Field(None, description="How far the alliance reaches")
+    region: Annotated[str, TextLimit(120)] | None = Field(None, description="Region, state or province")
+    city: Annotated[str, TextLimit(120)] | None = Field(None, description="City or town")
+    scope: Annotated[str, OneOf(Scope)] | None = Field(None, description="How far the alliance reaches")
 
 
 class Period(Model):
@@ -44,10 +46,10 @@ class Period(Model):
 class Partner(Model):
     """One organization (or person) in the alliance."""
 
-    name: text(200) = Field(description="Name of the partner")
-    type: enum_type(PartnerType) = Field(description="Kind of organization; its sector follows from it")
-    role: enum_type(PartnerRole) | None = Field(None, description="Role in the alliance")
-    contribution: text(500) | None = Field(None, description="What the partner brought")
+    name: Title = Field(description="Name of the partner")
+    type: Annotated[str, OneOf(PartnerType)] = Field(description="Kind of organization; its sector follows from it")
+    role: Annotated[str, OneOf(PartnerRole)] | None = Field(None, description="Role in the alliance")
+    contribution: Annotated[str, TextLimit(500)] | None = Field(None, description="What the partner brought")
 
 
 class Outcome(Model):
@@ -57,7 +59,7 @@ class Outcome(Model):
     indicator: Text | None = Field(None, description="What was measured")
     baseline: Number | None = Field(None, description="Value before")
     result: Number | None = Field(None, description="Value after")
-    unit: text(40) | None = Field(None, description='Unit, e.g. "%" or "days/year"')
+    unit: Annotated[str, TextLimit(40)] | None = Field(None, description='Unit, e.g. "%" or "days/year"')
     as_of: PartialDate | None = Field(None, description="When the result was measured")
 
     @property
@@ -68,15 +70,15 @@ class Outcome(Model):
 class Feedback(Model):
     """A qualitative voice from the alliance."""
 
-    quote: text(600) = Field(description="What was said")
-    source: text(200) = Field(description="Who said it (a role is enough)")
+    quote: Annotated[str, TextLimit(600)] = Field(description="What was said")
+    source: Title = Field(description="Who said it (a role is enough)")
 
 
 class LessonRef(Model):
     """A lesson the case bears out, with how it showed up."""
 
-    lesson: ref("lesson") = Field(description="Lesson id")
-    note: markdown(2000) | None = Field(None, description="How the lesson showed up in this case")
+    lesson: LessonId = Field(description="Lesson id")
+    note: Annotated[str, MarkdownLimit(2000)] | None = Field(None, description="How the lesson showed up in this case")
 
 
 def _lesson_ref(value: Any) -> Any:
@@ -86,17 +88,17 @@ def _lesson_ref(value: Any) -> Any:
 class Source(Model):
     """A published source."""
 
-    title: text(300) = Field(description="Title of the source")
+    title: Annotated[str, TextLimit(300)] = Field(description="Title of the source")
     url: Url = Field(description="http or https address")
 
 
 class CaseStudy(Entity):
     """An alliance's story: who took part, what they did, what changed."""
 
-    title: text(120) = Field(description="Title of the case study")
-    summary: text(500) = Field(description="One or two sentences")
-    policy_areas: list[enum_type(PolicyArea)] = Field(min_length=1, max_length=3, description="1 to 3 policy areas")
-    alliance_form: enum_type(AllianceForm) | None = Field(None, description="Form of the alliance")
+    title: Annotated[str, TextLimit(120)] = Field(description="Title of the case study")
+    summary: Annotated[str, TextLimit(500)] = Field(description="One or two sentences")
+    policy_areas: list[Annotated[str, OneOf(PolicyArea)]] = Field(min_length=1, max_length=3, description="1 to 3 policy areas")
+    alliance_form: Annotated[str, OneOf(AllianceForm)] | None = Field(None, description="Form of the alliance")
     location: Location | None = Field(None, description="Where the alliance works")
     period: Period | None = Field(None, description="When it ran: start, end or ongoing")
     partners: list[Partner] = Field(min_length=2, max_length=100, description="At least two partners")
@@ -107,11 +109,11 @@ class CaseStudy(Entity):
     lessons: list[Annotated[LessonRef, BeforeValidator(_lesson_ref)]] = Field(
         min_length=1, max_length=20, description="Lesson ids, or mappings {lesson: id, note: ...}"
     )
-    steps: list[ref("step")] | None = Field(None, max_length=50, description="Ids of the playbook steps this case applied")
-    tags: list[text(60)] | None = Field(None, max_length=30, description="Site tags")
+    steps: list[StepId] | None = Field(None, max_length=50, description="Ids of the playbook steps this case applied")
+    tags: list[Label] | None = Field(None, max_length=30, description="Site tags")
     sources: list[Source] | None = Field(None, max_length=30, description="Published sources")
-    contributors: list[text(200)] | None = Field(None, max_length=50, description="Who wrote or reviewed this case")
-    status: enum_type(Status) | None = Field(None, description="draft or published (default)")
+    contributors: list[Title] | None = Field(None, max_length=50, description="Who wrote or reviewed this case")
+    status: Annotated[str, OneOf(Status)] | None = Field(None, description="draft or published (default)")
     last_reviewed: PartialDate | None = Field(None, description="When the case was last checked")
     language: Language | None = Field(None, description="Language the case is written in (e.g. fr, ja), when not the site's")
 

@@ -3,25 +3,26 @@ kind) and ``lessons/<id>/`` with the cases that bear it out."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from ..model.base import Entity
 from ..model.enums import LESSON_KIND_LABELS
 from ..model.enums import LessonKind as LessonKindValue
-from ..model.types import Markdown, enum_type, ref, text
+from ..model.text import Markdown, TextLimit, Title
+from ..model.types import OneOf, StepId
 from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_warning
 
 
 class Lesson(Entity):
     """What the cases teach; ties evidence (cases) to practice (steps)."""
 
-    title: text(200) = Field(description="Title of the lesson")
-    kind: enum_type(LessonKindValue) = Field(description="principle, practice, challenge or measurement")
-    statement: text(240) = Field(description="The lesson in one sentence, at most 240 characters")
+    title: Title = Field(description="Title of the lesson")
+    kind: Annotated[str, OneOf(LessonKindValue)] = Field(description="principle, practice, challenge or measurement")
+    statement: Annotated[str, TextLimit(240)] = Field(description="The lesson in one sentence, at most 240 characters")
     body: Markdown | None = Field(None, description="The lesson explained")
-    steps: list[ref("step")] | None = Field(None, max_length=30, description="Step ids where the lesson applies")
+    steps: list[StepId] | None = Field(None, max_length=30, description="Step ids where the lesson applies")
 
 
 class LessonKind(Kind):

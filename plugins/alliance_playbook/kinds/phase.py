@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import Field
 
 from ..model.base import Entity
-from ..model.types import Id, Markdown, Text, text
+from ..model.text import Markdown, Text, Title
+from ..model.types import Id
 from .base import GeneratedPage, Kind, NavText, ProjectView, Site
 
 
@@ -16,7 +17,7 @@ class Phase(Entity):
     """A stage of the playbook; the list order is the playbook order."""
 
     id_: Id = Field(alias="id", description="Phase id")
-    title: text(200) = Field(description="Title of the phase")
+    title: Title = Field(description="Title of the phase")
     summary: Text = Field(description="One sentence")
     intro: Markdown | None = Field(None, description="Opening text of the phase page")
 

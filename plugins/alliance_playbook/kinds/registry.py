@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from .base import Kind
 from .casestudy import CaseStudyKind

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from typing import TYPE_CHECKING, Annotated, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from ..model.base import Entity, Model
 from ..errors import quoted
-from ..model.types import Id, Int, Markdown, Text, ref, slugify, text
+from ..model.base import Entity, Model
+from ..model.text import Markdown, Text, TextLimit, Title
+from ..model.types import Id, Int, LessonId, PhaseId, StepId, WorksheetId, slugify
 from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
 
 if TYPE_CHECKING:
@@ -34,22 +36,22 @@ def _checklist_item(value: Any) -> Any:
 class Step(Entity):
     """A step of the playbook, with its interactive checklist."""
 
-    title: text(200) = Field(description="Title of the step")
-    phase: ref("phase") = Field(description="Phase id")
+    title: Title = Field(description="Title of the step")
+    phase: PhaseId = Field(description="Phase id")
     order: Int | None = Field(None, description="Order within the phase (ties: by title)")
-    summary: text(300) = Field(description="What the step is, at most 300 characters")
+    summary: Annotated[str, TextLimit(300)] = Field(description="What the step is, at most 300 characters")
     why: Markdown | None = Field(None, description="Why the step matters")
     how: Markdown | None = Field(None, description="The body of the step")
-    duration: text(100) | None = Field(None, description="How long it takes, e.g. 2-3 hours")
-    people: text(200) | None = Field(None, description="Who takes part")
+    duration: Annotated[str, TextLimit(100)] | None = Field(None, description="How long it takes, e.g. 2-3 hours")
+    people: Title | None = Field(None, description="Who takes part")
     checklist: list[Annotated[ChecklistItem, BeforeValidator(_checklist_item)]] = Field(
         min_length=1, max_length=50, description="Texts, or mappings {id, text}"
     )
     key_questions: list[Text] | None = Field(None, max_length=30, description="Questions to ask along the way")
     outputs: list[Text] | None = Field(None, max_length=30, description="What the step produces")
-    worksheets: list[ref("worksheet")] | None = Field(None, max_length=30, description="Worksheet ids")
-    lessons: list[ref("lesson")] | None = Field(None, max_length=30, description="Lesson ids")
-    related: list[ref("step")] | None = Field(None, max_length=30, description="Step ids")
+    worksheets: list[WorksheetId] | None = Field(None, max_length=30, description="Worksheet ids")
+    lessons: list[LessonId] | None = Field(None, max_length=30, description="Lesson ids")
+    related: list[StepId] | None = Field(None, max_length=30, description="Step ids")
 
     def item_id(self, index: int) -> str:
         item = self.checklist[index]

@@ -4,10 +4,10 @@ pages ``worksheets/`` and ``worksheets/<id>/`` (editor, chart, blank copy)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 from markupsafe import Markup
-from typing import TYPE_CHECKING, Annotated, Any, Iterator
-
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -15,7 +15,8 @@ from ..errors import did_you_mean, quoted
 from ..markup import charts
 from ..model.base import Entity, Model
 from ..model.enums import BUILTIN_ENUMS, ChartType, FieldType, Layout
-from ..model.types import Bool, Id, Int, Markdown, Text, describe, enum_type, ref, text
+from ..model.text import Label, Markdown, Text, Title
+from ..model.types import Bool, Id, Int, OneOf, StepId, describe
 from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
 
 if TYPE_CHECKING:
@@ -82,8 +83,8 @@ class WorksheetField(Model):
     """One column of a table, or one question of a form."""
 
     id: Id = Field(description="Unique in the worksheet")
-    label: text(200) = Field(description="Label shown to the person filling in")
-    type: enum_type(FieldType) = Field(description="text, longtext, number, date, yesno, choice, multichoice or scale")
+    label: Title = Field(description="Label shown to the person filling in")
+    type: Annotated[str, OneOf(FieldType)] = Field(description="text, longtext, number, date, yesno, choice, multichoice or scale")
     required: Bool | None = Field(None, description="Default false")
     help: Text | None = Field(None, description="A hint under the label")
     options: Options | None = Field(None, description="choice/multichoice: a built-in enum's name or a list of texts")
@@ -132,31 +133,31 @@ class WorksheetField(Model):
 
 
 class Quadrants(Model):
-    top_right: text(60) = Field(description="High x, high y")
-    top_left: text(60) = Field(description="Low x, high y")
-    bottom_right: text(60) = Field(description="High x, low y")
-    bottom_left: text(60) = Field(description="Low x, low y")
+    top_right: Label = Field(description="High x, high y")
+    top_left: Label = Field(description="Low x, high y")
+    bottom_right: Label = Field(description="High x, low y")
+    bottom_left: Label = Field(description="Low x, low y")
 
 
 class Chart(Model):
-    type: enum_type(ChartType) = Field(description="quadrant (table layout) or bars (form layout)")
+    type: Annotated[str, OneOf(ChartType)] = Field(description="quadrant (table layout) or bars (form layout)")
     x: Id | None = Field(None, description="quadrant: scale field id on the horizontal axis")
     y: Id | None = Field(None, description="quadrant: scale field id on the vertical axis")
     quadrants: Quadrants | None = Field(None, description="quadrant: labels of the four corners")
 
 
 class Score(Model):
-    label: text(60) = Field(description="Name of the computed score, e.g. Fit")
+    label: Label = Field(description="Name of the computed score, e.g. Fit")
     mean_of: list[Id] = Field(min_length=1, max_length=60, description="Scale or number field ids")
 
 
 class Worksheet(Entity):
     """A fillable worksheet definition."""
 
-    title: text(200) = Field(description="Title of the worksheet")
+    title: Title = Field(description="Title of the worksheet")
     summary: Text = Field(description="What it is for, in a sentence")
-    layout: enum_type(Layout) | None = Field(None, description="table (default) or form")
-    steps: list[ref("step")] | None = Field(None, max_length=30, description="Step ids whose key questions appear as guidance")
+    layout: Annotated[str, OneOf(Layout)] | None = Field(None, description="table (default) or form")
+    steps: list[StepId] | None = Field(None, max_length=30, description="Step ids whose key questions appear as guidance")
     instructions: Markdown | None = Field(None, description="How to fill it in")
     fields: list[WorksheetField] = Field(min_length=1, max_length=60, description="Columns of the table, or questions of the form")
     chart: Chart | None = Field(None, description="A chart drawn from the answers")

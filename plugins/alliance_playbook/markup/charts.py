@@ -6,7 +6,7 @@ description); all text from YAML goes through render.text.plain.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup
 
@@ -118,7 +118,7 @@ def quadrant_chart(
     parts.append('<g class="ap-points">' + "".join(dots) + "</g>")
     extra = (f' data-pad="{pad}" data-inner="{inner}" data-x-min="{x_range[0]}" data-x-max="{x_range[1]}"'
              f' data-y-min="{y_range[0]}" data-y-max="{y_range[1]}"')
-    desc = f"{y_label} against {x_label}; " + (", ".join(f"{l}: {x}, {y}" for l, x, y in points) or "no rows yet")
+    desc = f"{y_label} against {x_label}; " + (", ".join(f"{name}: {x}, {y}" for name, x, y in points) or "no rows yet")
     return _svg(size, size, title, desc, parts, "ap-quadrant-chart", extra)
 
 

@@ -83,7 +83,7 @@ def is_remote(url: str) -> bool:
 
 
 class _Scanner(HTMLParser):
-    def __init__(self, own_script: "re.Pattern[str] | None", content_only: bool):
+    def __init__(self, own_script: re.Pattern[str] | None, content_only: bool):
         super().__init__(convert_charrefs=True)
         self.findings: list[Finding] = []
         self.own_script = own_script

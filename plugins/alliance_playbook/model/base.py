@@ -20,21 +20,21 @@ class Entity(Model):
     """A content item with an id (its file name) and a source file."""
 
     _id: str = PrivateAttr(default="")
-    _source: "SourceMap | None" = PrivateAttr(default=None)
+    _source: SourceMap | None = PrivateAttr(default=None)
 
     @property
     def id(self) -> str:
         return self._id
 
     @property
-    def source(self) -> "SourceMap | None":
+    def source(self) -> SourceMap | None:
         return self._source
 
     @property
     def path(self) -> str:
         return self._source.path if self._source else ""
 
-    def bind(self, id_: str, source: "SourceMap | None") -> "Entity":
+    def bind(self, id_: str, source: SourceMap | None) -> Entity:
         self._id = id_
         self._source = source
         return self

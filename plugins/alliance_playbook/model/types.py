@@ -1,4 +1,5 @@
-"""Field types shared by every kind: text, Markdown, ids, dates, URLs, enums.
+"""Field types shared by every kind: ids and references, dates, URLs,
+countries, languages, enums, numbers (text and Markdown: :mod:`.text`).
 
 Each type validates *and* describes itself in the JSON Schema, so the schema
 shipped for editors and the checks run by ``alliance check`` cannot drift.
@@ -13,8 +14,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, PlainValidator, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ..errors import allowed_list, did_you_mean, normalise_token, quoted
 from .enums import ENUM_NOUNS
@@ -44,106 +46,6 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-PLACEHOLDER = "..."
-#: Default limits (characters). Every text field has one, so no single value
-#: can swell a page (a title is printed in every page's navigation).
-TEXT_MAX = 500
-MARKDOWN_MAX = 20_000
-#: Control characters other than tab and newline: never meant, and they
-#: garble terminals, print as empty boxes and break CSV and JSON readers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: Bidirectional overrides, embeddings and isolates: they make text display
-#: in another order than it is stored (a spoofing tool); right-to-left text
-#: needs none of them.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-#: What shows nothing: spaces, format characters (zero-width, joiners, marks)
-#: and the blank fillers of some scripts. A text of only these is empty.
-_INVISIBLE = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
-_COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
-
-
-def same_words(text: str) -> str:
-    """A key under which texts that read the same are equal: case, spacing
-    and invisible characters left out (for tags)."""
-    return " ".join(_INVISIBLE.sub(" ", text).casefold().split())
-
-
-def visible(text: str, markdown: bool = False) -> bool:
-    """Whether ``text`` shows anything (a Markdown comment shows nothing)."""
-    if markdown and "<!--" in text:
-        text = _COMMENT.sub("", text)
-    return bool(_INVISIBLE.sub("", text).replace("&nbsp;", ""))
-
-
-def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
-    """The checks every text and Markdown field shares, with messages for people."""
-    if not isinstance(value, str):
-        raise PydanticCustomError("text_type", "expected text, got {got}", {"got": describe(value)})
-    stripped = value.strip()
-    if not stripped:
-        raise PydanticCustomError("text_empty", "must contain text; it is empty or only spaces")
-    if not visible(stripped, markdown):
-        raise PydanticCustomError("text_empty", "must contain text that shows; it has only spaces, invisible characters or comments")
-    if stripped == PLACEHOLDER:
-        raise PydanticCustomError("placeholder", "replace the placeholder '...' with your text")
-    control = _CONTROL.search(value)
-    if control:
-        raise PydanticCustomError(
-            "text_control", "contains the control character U+{code} (invisible, and it garbles pages and files); remove it",
-            {"code": f"{ord(control.group()):04X}"},
-        )
-    bidi = _BIDI.search(value)
-    if bidi:
-        raise PydanticCustomError(
-            "text_control", "contains the bidirectional control U+{code}, which shows text in another order than it is written; remove it",
-            {"code": f"{ord(bidi.group()):04X}"},
-        )
-    if len(stripped) > max_length:
-        raise PydanticCustomError(
-            "text_too_long", "is {n} characters long; at most {max} are allowed{hint}",
-            {"n": f"{len(stripped):,}", "max": f"{max_length:,}",
-             "hint": "; split it, or move detail into a Markdown field" if not markdown else "; split the text, or link to a longer source"},
-        )
-    return stripped if not markdown else value.rstrip()
-
-
-def text(max_length: int = TEXT_MAX) -> Any:
-    """Plain text of 1..``max_length`` characters (surrounding spaces removed)."""
-    return Annotated[
-        str,
-        PlainValidator(lambda v: _checked_text(v, max_length, markdown=False)),
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}),
-    ]
-
-
-def markdown(max_length: int = MARKDOWN_MAX) -> Any:
-    """Markdown of 1..``max_length`` characters; raw HTML in it is removed when rendered."""
-    return Annotated[
-        str,
-        PlainValidator(lambda v: _checked_text(v, max_length, markdown=True)),
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S", "contentMediaType": "text/markdown"}),
-        MarkdownField(),
-    ]
-
-
-class MarkdownField:
-    """Marks a field as Markdown, for the checks that read its links."""
-
-    def __repr__(self) -> str:
-        return "MarkdownField()"
-
-
-class RefTo:
-    """Marks an id field as a reference to an item of ``kind`` (checked across files)."""
-
-    def __init__(self, kind: str):
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"RefTo({self.kind!r})"
-
-
 def _id(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("text_type", "expected an id, got {got}", {"got": describe(value)})
@@ -158,14 +60,49 @@ def _id(value: Any) -> str:
     return value
 
 
-Text = text()
-Markdown = markdown()
-Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX})]
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX}
+Id = Annotated[str, PlainValidator(_id), WithJsonSchema(_ID_SCHEMA)]
 
 
-def ref(kind: str) -> Any:
-    """An id that names an item of ``kind`` (``case``, ``step``, ``phase``, ``lesson``, ``worksheet``)."""
-    return Annotated[Id, RefTo(kind)]
+class Rule:
+    """An annotation that validates a value with :meth:`check` and describes
+    it with :meth:`schema` (``Annotated[str, SomeRule(...)]``): readable by
+    type checkers and IDEs, and one source for the checks and the JSON Schema."""
+
+    def check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return dict(self.schema())
+
+
+class RefTo(Rule):
+    """An id that names an item of ``kind`` (checked across files: :mod:`..checks`)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def check(self, value: Any) -> str:
+        return _id(value)
+
+    def schema(self) -> dict[str, Any]:
+        return _ID_SCHEMA
+
+    def __repr__(self) -> str:
+        return f"RefTo({self.kind!r})"
+
+
+CaseId = Annotated[str, RefTo("case")]
+StepId = Annotated[str, RefTo("step")]
+PhaseId = Annotated[str, RefTo("phase")]
+LessonId = Annotated[str, RefTo("lesson")]
+WorksheetId = Annotated[str, RefTo("worksheet")]
 
 
 def slugify(value: str, max_length: int = ID_MAX) -> str:
@@ -329,7 +266,7 @@ def _language(value: Any) -> str:
     except LookupError:
         pass
     raise PydanticCustomError(
-        "language_code", "'{value}' is not a language code such as en, fr, es or ja (BCP 47){hint}", {"value": value, "hint": hint}
+        "language_code", "{value} is not a language code such as en, fr, es or ja (BCP 47){hint}", {"value": quoted(value), "hint": hint}
     )
 
 
@@ -340,12 +277,15 @@ Language = Annotated[
 ]
 
 
-def enum_type(enum: type[StrEnum]) -> Any:
-    """A built-in enum, with a did-you-mean for spelling variants."""
-    noun = ENUM_NOUNS.get(enum.__name__, enum.__name__)
-    values = [m.value for m in enum]
+class OneOf(Rule):
+    """A value of a built-in enum, with a did-you-mean for spelling variants."""
 
-    def check(value: Any) -> str:
+    def __init__(self, enum: type[StrEnum]):
+        self.noun = ENUM_NOUNS.get(enum.__name__, enum.__name__)
+        self.values = [m.value for m in enum]
+
+    def check(self, value: Any) -> str:
+        values, noun = self.values, self.noun
         if isinstance(value, str) and value in values:
             return value
         if not isinstance(value, str):
@@ -357,9 +297,10 @@ def enum_type(enum: type[StrEnum]) -> Any:
             hint = f"; allowed: {allowed_list(values)}"
         elif normalise_token(value) not in values:
             hint += f" (allowed: {allowed_list(values)})"
-        raise PydanticCustomError("enum_value", "'{value}' is not a {noun}{hint}", {"value": value, "noun": noun, "hint": hint})
+        raise PydanticCustomError("enum_value", "{value} is not a {noun}{hint}", {"value": quoted(value), "noun": noun, "hint": hint})
 
-    return Annotated[str, PlainValidator(check), WithJsonSchema({"type": "string", "enum": values, "title": noun.capitalize()})]
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": self.values, "title": self.noun.capitalize()}
 
 
 def strict_bool(value: Any) -> bool:

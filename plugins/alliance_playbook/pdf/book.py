@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
-from datetime import datetime, timezone
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Callable
 
 from . import tree as t
 from .links import LinkMap, collect_ids, prefix_ids, rewrite_links, rewrite_media
@@ -96,10 +96,10 @@ def build_time() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
         except (ValueError, OverflowError):
             raise PdfError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}") from None
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def stylesheet() -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import posixpath
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 
 @dataclass
@@ -23,7 +24,7 @@ class NavNode:
     url: str | None = None
     #: The page's HTML file, relative to the site folder.
     path: str | None = None
-    children: list["NavNode"] = field(default_factory=list)
+    children: list[NavNode] = field(default_factory=list)
 
     @property
     def is_page(self) -> bool:

@@ -22,10 +22,10 @@ import os
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable
 
 from .book import PdfError
 from .interrupts import ignore_interrupts, start_ignoring_interrupts

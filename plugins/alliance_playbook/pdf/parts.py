@@ -140,7 +140,7 @@ def plan_parts(book_root: Element, parts: int) -> Plan:
         top_level: list[Element] = []
         stack: list[tuple[Element, Element]] = []  # (original section, its element in this part)
         chapters: list[str] = []
-        for section, ancestors, own, _cost_ in units[start:end]:
+        for section, ancestors, own, _cost in units[start:end]:
             while stack and stack[-1][0] not in ancestors:
                 stack.pop()
             for depth, ancestor in enumerate(ancestors):

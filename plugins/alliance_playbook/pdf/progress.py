@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from .interrupts import interrupts_blocked
 
@@ -48,7 +48,7 @@ class Progress(logging.LoggerAdapter):
         """Name the work from now on, for the next reminder ("laying out the book in one piece")."""
         self._doing = what
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         self._thread = threading.Thread(target=self._remind, name="alliance-pdf-progress", daemon=True)
         with interrupts_blocked():
             self._thread.start()

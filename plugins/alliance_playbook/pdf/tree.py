@@ -9,8 +9,8 @@ inline SVG (``ns0:svg``).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from html import escape
-from typing import Callable, Iterator
 
 import tinyhtml5
 
@@ -18,7 +18,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 _NAMESPACES = (SVG_NS, "{http://www.w3.org/1998/Math/MathML}")
 _XLINK = "{http://www.w3.org/1999/xlink}"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
-VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
 _RAW = frozenset(("script", "style"))
 
 Element = ET.Element

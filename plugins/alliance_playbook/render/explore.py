@@ -9,15 +9,15 @@ hundreds of cases instead of turning into a hairball.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup
 
 from ..graph import LinkGraph
 from ..i18n import Translator
+from ..markup.text import plain
 from ..model.enums import POLICY_AREA_LABELS
 from ..project import Project
-from ..markup.text import plain
 
 COLUMN_X = (10, 230, 470, 730)
 NODE_W = (190, 210, 230, 250)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .site import PageRenderer
 
 
-def section_pages(site: "PageRenderer", section: str) -> list[GeneratedPage]:
+def section_pages(site: PageRenderer, section: str) -> list[GeneratedPage]:
     """The pages of a section that no kind owns (none for a kind's section)."""
     if section == "checklist":
         return [site.page("checklist.md.j2", "checklist/index.md", site.translate("Master checklist"), "checklist", scripts=("checklist.js",))]
@@ -27,7 +27,7 @@ def section_pages(site: "PageRenderer", section: str) -> list[GeneratedPage]:
     return []
 
 
-def section_nav(project: "Project", section: str, titles: NavText) -> list[Any]:
+def section_nav(project: Project, section: str, titles: NavText) -> list[Any]:
     """The navigation entries of a section that no kind owns."""
     if section == "checklist":
         return [{titles.label("Master checklist"): "checklist/index.md"}]
@@ -38,7 +38,7 @@ def section_nav(project: "Project", section: str, titles: NavText) -> list[Any]:
     return []
 
 
-def explore_page(site: "PageRenderer") -> GeneratedPage:
+def explore_page(site: PageRenderer) -> GeneratedPage:
     from .explore import explore_svg
 
     src = "explore/index.md"
@@ -47,7 +47,7 @@ def explore_page(site: "PageRenderer") -> GeneratedPage:
                      svg=explore_svg(site.project, site.graph, link, site.translate))
 
 
-def reference_pages(site: "PageRenderer") -> list[GeneratedPage]:
+def reference_pages(site: PageRenderer) -> list[GeneratedPage]:
     """The YAML reference, generated from the model's JSON Schema."""
     tables = reference_tables(site.project.registry)
     examples = resources.files("alliance_playbook").joinpath("templates", "reference", "examples")
