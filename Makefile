@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check pdf offline bench clean
+.PHONY: site serve test lint check pdf offline bench clean golden
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,15 @@ offline: $(STAMP)  ## a build for file:// browsing, zipped for handing out
 check: $(STAMP)  ## validate the content only
 	$(BIN)/alliance check
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP) lint  ## the whole test suite (lint and type check first)
 	$(BIN)/python -m pytest -n auto -q
+
+golden: $(STAMP)  ## rewrite tests/golden/*.md from their YAML (then read the diff)
+	ALLIANCE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:xdist tests/test_golden.py
+
+lint: $(STAMP)  ## ruff over the code, mypy --strict over the package
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -42,6 +42,23 @@ class Edge:
     holder: Any
 
 
+class _Linked:
+    """A view the templates read: for each item of ``kind`` that has links to
+    items of ``other``, those items (:meth:`LinkGraph.linked`), made once."""
+
+    def __init__(self, kind: str, other: str):
+        self.kind, self.other = kind, other
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, graph: LinkGraph, owner: type) -> dict[str, list[str]]:
+        table = graph.__dict__.get(self.name)
+        if table is None:
+            table = graph.__dict__[self.name] = graph._table(self.kind, self.other)
+        return table
+
+
 class LinkGraph:
     """Every reference of a project, by source and by target."""
 
@@ -95,29 +112,12 @@ class LinkGraph:
                 out[lesson] = cites
         return out
 
-    @cached_property
-    def step_cases(self) -> dict[str, list[str]]:
-        return self._table("step", "case")
-
-    @cached_property
-    def lesson_steps(self) -> dict[str, list[str]]:
-        return self._table("lesson", "step")
-
-    @cached_property
-    def step_lessons(self) -> dict[str, list[str]]:
-        return self._table("step", "lesson")
-
-    @cached_property
-    def step_worksheets(self) -> dict[str, list[str]]:
-        return self._table("step", "worksheet")
-
-    @cached_property
-    def worksheet_steps(self) -> dict[str, list[str]]:
-        return self._table("worksheet", "step")
-
-    @cached_property
-    def related_steps(self) -> dict[str, list[str]]:
-        return self._table("step", "step")
+    step_cases = _Linked("step", "case")
+    lesson_steps = _Linked("lesson", "step")
+    step_lessons = _Linked("step", "lesson")
+    step_worksheets = _Linked("step", "worksheet")
+    worksheet_steps = _Linked("worksheet", "step")
+    related_steps = _Linked("step", "step")
 
     def _related_lessons(self, limit: int) -> dict[str, list[str]]:
         """Lessons sharing citing cases (2 points each) or steps (1)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, allowed_list, did_you_mean
-from .loader import Loc, SourceMap, format_loc
 from .model.types import describe
+from .sourcemap import Loc, SourceMap, format_loc
 
 _YAML11_BOOLS = {"y", "n", "yes", "no", "on", "off", "true", "false"}
 
@@ -68,7 +69,7 @@ def _yaml_hint(source: SourceMap, loc: Loc) -> str:
     return ""
 
 
-def _message(err: dict[str, Any], model: type[BaseModel], source: SourceMap, prefix: Loc) -> tuple[str, bool]:
+def _message(err: Mapping[str, Any], model: type[BaseModel], source: SourceMap, prefix: Loc) -> tuple[str, bool]:
     """The message for one error, and whether it points at the key."""
     loc = tuple(err["loc"])
     kind = err["type"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 KINDS = ("case", "step", "phase", "lesson", "worksheet")
@@ -43,7 +43,7 @@ def find_links(text: str) -> Iterator[WikiLink]:
         offset += len(line)
 
 
-def replace_links(text: str, render) -> str:
+def replace_links(text: str, render: Callable[[WikiLink], str]) -> str:
     """Replace each link with ``render(link)``; code blocks are left alone."""
     parts: list[str] = []
     last = 0

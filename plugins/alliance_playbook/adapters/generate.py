@@ -34,7 +34,7 @@ class _LenientLoader(yaml.SafeLoader):
 
 def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     """``!ENV [NAME, default]`` as MkDocs reads it."""
-    names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+    names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]  # type: ignore[arg-type]
     *variables, default = names if len(names) > 1 else (names + [None])
     for name in variables:
         if str(name) in os.environ:

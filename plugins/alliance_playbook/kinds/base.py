@@ -102,8 +102,11 @@ def item_warning(entity: Entity, loc: tuple[Any, ...], message: str) -> Problem:
 
 
 class Kind:
-    """A kind of content. Subclasses set the class attributes and override
-    what differs; every default below is what most kinds want."""
+    """A kind of content. A subclass names it (``name``, ``noun``, ``model``)
+    and sets what differs from the defaults, which :meth:`__init_subclass__`
+    derives from the noun: "case study" keeps its files in
+    ``casestudies/``, exports them under ``casestudies``, titles its section
+    "Case studies". Methods are overridden where a kind does more."""
 
     #: The one spelling in code, in ``[[name:id]]`` links and in messages' keys.
     name: ClassVar[str]
@@ -112,30 +115,54 @@ class Kind:
     plural: ClassVar[str]
     model: ClassVar[type[Entity]]
     #: The section (the ``sections`` option, the URL folder and the
-    #: navigation entry) its pages belong to.
+    #: navigation entry) its pages belong to. Default: the plural, joined.
     section: ClassVar[str]
     #: Where the files are: a folder with one file per item, relative to the
     #: project root; ``{content}`` is the docs folder, ``{casestudies}`` the
-    #: case study folder. A kind kept as a list in one file sets ``list_file``.
-    folder: ClassVar[str | None] = None
+    #: case study folder (default: ``{content}/<section>``). A kind kept as a
+    #: list in one file sets ``list_file`` instead.
+    folder: ClassVar[str | None]
     list_file: ClassVar[str | None] = None
-    #: The JSON Schema's file name (``<name>.schema.json``, shipped for editors)
-    #: and the key of the items in ``data/playbook.json``: public names.
+    #: The JSON Schema's file name (``<schema_name>.schema.json``, shipped for
+    #: editors; default: the name) and the key of the items in
+    #: ``data/playbook.json`` (default: the plural, joined): public names.
     schema_name: ClassVar[str]
     export_key: ClassVar[str]
-    #: Titles: of the reference page for its YAML, and of its section.
+    #: Titles: of the reference page for its YAML (default: the noun), and of
+    #: its section (default: the plural).
     reference_title: ClassVar[str]
     index_title: ClassVar[str]
     #: Ids that the section's own pages use (id -> what is there).
-    reserved: ClassVar[Mapping[str, str]] = {"index": "its section's index page"}
+    reserved: ClassVar[Mapping[str, str]]
     #: The skeleton ``alliance new <name>`` writes (templates/new/), or None.
-    new_template: ClassVar[str | None] = None
+    new_template: ClassVar[str | None]
     #: Lists whose items may be written as plain text or as a mapping (field,
     #: the mapping's model name): the JSON Schema says so for editors.
     plain_or_mapping: ClassVar[tuple[tuple[str, str], ...]] = ()
     #: Place of its page in the Reference section (the case study, which
     #: forks write most, comes first).
     reference_rank: ClassVar[int] = 100
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+
+        def default(attribute: str, value: Any) -> None:
+            if attribute not in own and not hasattr(cls, attribute):
+                setattr(cls, attribute, value)
+
+        if "name" not in own:
+            return  # an abstract helper class, not a kind
+        default("plural", cls.noun + "s")
+        joined = cls.plural.replace(" ", "")
+        default("section", joined)
+        default("export_key", joined)
+        default("schema_name", cls.name)
+        default("folder", None if cls.list_file else "{content}/" + cls.section)
+        default("reference_title", cls.noun.capitalize())
+        default("index_title", cls.plural.capitalize())
+        default("reserved", {"index": f"the {cls.plural} index ({cls.section}/)"})
+        default("new_template", f"{cls.name}.yml.j2")
 
     # ----- where things are --------------------------------------------------------------
     def files_folder(self, root: Path, content_dir: str, casestudies_dir: str) -> Path | None:

@@ -109,6 +109,7 @@ class CaseStudy(Entity):
     lessons: list[Annotated[LessonRef, BeforeValidator(_lesson_ref)]] = Field(
         min_length=1, max_length=20, description="Lesson ids, or mappings {lesson: id, note: ...}"
     )
+    # Links to steps (checked, shown on both pages), then the case's own lists.
     steps: list[StepId] | None = Field(None, max_length=50, description="Ids of the playbook steps this case applied")
     tags: list[Label] | None = Field(None, max_length=30, description="Site tags")
     sources: list[Source] | None = Field(None, max_length=30, description="Published sources")
@@ -164,29 +165,21 @@ def safe_cell(value: Any) -> str:
 
 
 class CaseStudyKind(Kind):
-    name = "case"
-    noun = "case study"
-    plural = "case studies"
-    model = CaseStudy
-    section = "casestudies"
-    folder = "{casestudies}"
+    name, noun, plural, model = "case", "case study", "case studies", CaseStudy
+    folder = "{casestudies}"  # a folder of its own beside the content, set by the casestudies_dir option
     schema_name = "casestudy"
-    export_key = "casestudies"
-    reference_title = "Case study"
-    plain_or_mapping = (("lessons", "LessonRef"),)
     reference_rank = 0
-    index_title = "Case studies"
     reserved = {
         "index": "the case study index (casestudies/)",
         "propose": "the page for proposing a case study (casestudies/propose/)",
     }
-    new_template = "case.yml.j2"
+    plain_or_mapping = (("lessons", "LessonRef"),)
 
     def is_published(self, item: Any, include_drafts: bool) -> bool:
         return include_drafts or not item.is_draft
 
     def rules(self, item: Any) -> Iterator[Problem]:
-        return item.rules()
+        yield from item.rules()
 
     def project_rules(self, project: ProjectView, report: Report) -> None:
         """Tags that differ only in case or spacing are one tag: every case
@@ -215,7 +208,7 @@ class CaseStudyKind(Kind):
         sector_counts = [(site.translate(SECTOR_LABELS[s]), n) for s, n in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))]
         metrics = case.metrics
         metric_chart = charts.metrics_chart(
-            [(m.indicator or m.description, m.baseline, m.result, m.unit or "") for m in metrics],
+            [(m.indicator or m.description, m.baseline, m.result, m.unit or "") for m in metrics if m.result is not None],
             site.translate("Outcome metrics: baseline and result"), (site.translate("Baseline"), site.translate("Result")),
         ) if metrics else Markup("")
         page = site.page(

@@ -26,19 +26,8 @@ class Lesson(Entity):
 
 
 class LessonKind(Kind):
-    name = "lesson"
-    noun = "lesson"
-    plural = "lessons"
-    model = Lesson
-    section = "lessons"
-    folder = "{content}/lessons"
-    schema_name = "lesson"
-    export_key = "lessons"
-    reference_title = "Lesson"
+    name, noun, model = "lesson", "lesson", Lesson
     reference_rank = 3
-    index_title = "Lessons"
-    reserved = {"index": "the lessons index (lessons/)"}
-    new_template = "lesson.yml.j2"
 
     def project_rules(self, project: ProjectView, report: Report) -> None:
         cited = {r.lesson for c in project.items("case").values() for r in c.lessons}

@@ -27,18 +27,11 @@ class Phase(Entity):
 
 
 class PhaseKind(Kind):
-    name = "phase"
-    noun = "phase"
-    plural = "phases"
-    model = Phase
-    section = "playbook"
-    list_file = "{content}/playbook/phases.yml"
-    schema_name = "phases"
-    export_key = "phases"
-    reference_title = "Playbook phases"
-    reference_rank = 2
-    index_title = "Playbook"
+    name, noun, model = "phase", "phase", Phase
+    section, list_file, schema_name = "playbook", "{content}/playbook/phases.yml", "phases"
+    reference_title, index_title, reference_rank = "Playbook phases", "Playbook", 2
     reserved = {"index": "the playbook overview (playbook/)"}
+    new_template = None  # phases are written in one list
 
     def src(self, id_: str, item: Any = None) -> str:
         return f"playbook/{id_}/index.md"

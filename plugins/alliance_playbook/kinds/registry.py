@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ..settings import SettingsError
 from .base import Kind
 from .casestudy import CaseStudyKind
 from .lesson import LessonKind
@@ -25,7 +26,7 @@ from .worksheet import WorksheetKind
 BUILTIN: tuple[Kind, ...] = (PhaseKind(), StepKind(), LessonKind(), WorksheetKind(), CaseStudyKind())
 
 
-class RegistryError(ValueError):
+class RegistryError(SettingsError):
     """A project's extra kind cannot be used; the message says why."""
 
 

@@ -49,6 +49,7 @@ class Step(Entity):
     )
     key_questions: list[Text] | None = Field(None, max_length=30, description="Questions to ask along the way")
     outputs: list[Text] | None = Field(None, max_length=30, description="What the step produces")
+    # Links to other items: each id is checked, and the link shows on both pages.
     worksheets: list[WorksheetId] | None = Field(None, max_length=30, description="Worksheet ids")
     lessons: list[LessonId] | None = Field(None, max_length=30, description="Lesson ids")
     related: list[StepId] | None = Field(None, max_length=30, description="Step ids")
@@ -94,20 +95,11 @@ def step_src(phase: str, id_: str) -> str:
 
 
 class StepKind(Kind):
-    name = "step"
-    noun = "step"
-    plural = "steps"
-    model = Step
-    section = "playbook"
-    folder = "{content}/playbook/steps"
-    schema_name = "step"
-    export_key = "steps"
-    reference_title = "Playbook step"
-    plain_or_mapping = (("checklist", "ChecklistItem"),)
-    reference_rank = 1
-    index_title = "Playbook"
+    name, noun, model = "step", "step", Step
+    section, folder = "playbook", "{content}/playbook/steps"
+    reference_title, index_title, reference_rank = "Playbook step", "Playbook", 1
     reserved = {"index": "the phase page (playbook/<phase>/)"}
-    new_template = "step.yml.j2"
+    plain_or_mapping = (("checklist", "ChecklistItem"),)
 
     def src(self, id_: str, item: Any = None) -> str:
         return step_src(item.phase if item is not None else "", id_)
@@ -122,7 +114,7 @@ class StepKind(Kind):
             rank.get(kv[1].phase, len(rank)), kv[1].order if kv[1].order is not None else 10**9, kv[1].title.casefold(), kv[0])))
 
     def rules(self, item: Any) -> Iterator[Problem]:
-        return item.rules()
+        yield from item.rules()
 
     def project_rules(self, project: ProjectView, report: Report) -> None:
         applied = {s for c in project.items("case").values() for s in c.steps or []}

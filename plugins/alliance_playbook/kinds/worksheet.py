@@ -218,22 +218,11 @@ class Worksheet(Entity):
 
 
 class WorksheetKind(Kind):
-    name = "worksheet"
-    noun = "worksheet"
-    plural = "worksheets"
-    model = Worksheet
-    section = "worksheets"
-    folder = "{content}/worksheets"
-    schema_name = "worksheet"
-    export_key = "worksheets"
-    reference_title = "Worksheet"
+    name, noun, model = "worksheet", "worksheet", Worksheet
     reference_rank = 4
-    index_title = "Worksheets"
-    reserved = {"index": "the worksheets index (worksheets/)"}
-    new_template = "worksheet.yml.j2"
 
     def rules(self, item: Any) -> Iterator[Problem]:
-        return item.rules()
+        yield from item.rules()
 
     def project_rules(self, project: ProjectView, report: Report) -> None:
         used = {w for s in project.items("step").values() for w in s.worksheets or []}

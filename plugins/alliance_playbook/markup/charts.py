@@ -110,9 +110,9 @@ def quadrant_chart(
             else:
                 parts.append(f'<text x="{pad - 6}" y="{pad / 2 + inner - frac * inner + 4:.1f}" text-anchor="end" fill="#555">{value}</text>')
     dots = []
-    for label, x, y in points:
-        fx = (x - x_range[0]) / ((x_range[1] - x_range[0]) or 1)
-        fy = (y - y_range[0]) / ((y_range[1] - y_range[0]) or 1)
+    for label, px, py in points:
+        fx = (px - x_range[0]) / ((x_range[1] - x_range[0]) or 1)
+        fy = (py - y_range[0]) / ((y_range[1] - y_range[0]) or 1)
         cx, cy = pad + fx * inner, pad / 2 + inner - fy * inner
         dots.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{RESULT}"/><text x="{cx + 9:.1f}" y="{cy + 4:.1f}">{plain(label)}</text>')
     parts.append('<g class="ap-points">' + "".join(dots) + "</g>")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 if TYPE_CHECKING:
-    from ..loader import SourceMap
+    from ..sourcemap import SourceMap
 
 
 class Model(BaseModel):

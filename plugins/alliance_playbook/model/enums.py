@@ -11,7 +11,7 @@ from enum import StrEnum
 
 def _enum(name: str, labels: dict[str, str]) -> type[StrEnum]:
     members = {value.replace("-", "_").upper(): value for value in labels}
-    cls = StrEnum(name, members)  # type: ignore[call-overload]
+    cls = StrEnum(name, members)  # type: ignore[misc]  # the enum's name is made, not written
     cls.labels = labels  # type: ignore[attr-defined]
     return cls
 

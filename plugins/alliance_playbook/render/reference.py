@@ -23,7 +23,8 @@ class FieldRow:
 
 def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in node:
-        return defs[node["$ref"].split("/")[-1]]
+        resolved: dict[str, Any] = defs[node["$ref"].split("/")[-1]]
+        return resolved
     return node
 
 
