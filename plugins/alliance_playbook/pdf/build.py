@@ -14,16 +14,18 @@ import time
 import traceback
 from contextlib import suppress
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from .book import PdfError, PdfOptions, assemble_book, build_time
+from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
 from .files import remove_scratch_files
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
 from .nav import NavNode
 from .parallel import NoWorkers, jobs_for, render_parts
 from .parts import part_count, plan_parts
 from .progress import Progress, progress_of
-from .render import render_part
+from .render import Rendered, render_part
 from .worksheets import Worksheet, build_worksheet_pdfs
 
 _log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ class PdfResult:
     blocked: list[str] = field(default_factory=list)
 
 
-def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter | None = None) -> PdfResult:
+def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> PdfResult:
     """Write ``<site_dir>/pdf/<options.pdf_name>`` from the built pages in ``nav_pages`` order.
 
     Raises :class:`PdfError` when a navigation page is missing from the
@@ -101,7 +103,7 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
     return result
 
 
-def _write_debug(target: Path, book, rendered) -> None:
+def _write_debug(target: Path, book: PrintBook, rendered: Rendered) -> None:
     """The print HTML and the link bookkeeping, for tests and for debugging layouts."""
     target.with_suffix(".print.html").write_text(book.html, encoding="utf-8")
     data = {
@@ -120,7 +122,7 @@ def _write_debug(target: Path, book, rendered) -> None:
 
 
 def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
-                              log: logging.Logger | logging.LoggerAdapter | None = None) -> PdfResult:
+                              log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> PdfResult:
     """The book, and the blank worksheets alongside it on a second core.
 
     One tagged PDF cannot be laid out in pieces (its structure tree and page
@@ -207,7 +209,8 @@ class _Worksheets:
             raise PdfError(payload)
         if kind == "error":
             raise RuntimeError(payload.strip().splitlines()[-1] if payload.strip() else "no message")
-        return payload
+        lines: list[tuple[int, str]] = payload  # "done": what _worksheets_job returned
+        return lines
 
     def stop(self) -> None:
         """End the process: it has finished, or it is stopped now (the book failed, Ctrl-C)."""
@@ -230,9 +233,10 @@ def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptio
         return None
 
 
-def _worksheets_process(conn, site_dir: str, sheets: list[Worksheet], options: PdfOptions) -> None:
+def _worksheets_process(conn: Connection, site_dir: str, sheets: list[Worksheet], options: PdfOptions) -> None:
     """The second process: makes the worksheet PDFs and sends back its log lines (or its error)."""
     ignore_interrupts()  # the book's process stops this one
+    report: tuple[str, list[tuple[int, str]] | str]
     try:
         report = ("done", _worksheets_job(site_dir, sheets, options))
     except PdfError as exc:

@@ -9,15 +9,16 @@ build can report it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import URLFetcher
 
 
-class SiteFetcher(URLFetcher):
+class SiteFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints: URLFetcher is Any
     """Allow ``file:`` URLs inside ``site_dir`` and ``data:`` URLs; block the rest."""
 
-    def __init__(self, site_dir: Path, **kwargs):
+    def __init__(self, site_dir: Path, **kwargs: Any) -> None:
         super().__init__(timeout=5, allow_redirects=False, **kwargs)
         self.site_dir = Path(site_dir).resolve()
         self.blocked: list[str] = []
@@ -31,7 +32,7 @@ class SiteFetcher(URLFetcher):
         path = Path(unquote(parts.path)).resolve()
         return path == self.site_dir or self.site_dir in path.parents
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:  # a weasyprint URLFetcherResponse
         if not self.allows(url):
             self.blocked.append(url)
             raise ValueError(f"alliance-pdf: not loaded (only files of the site and data: URLs are allowed): {url}")

@@ -13,6 +13,9 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
+from types import FrameType
+from typing import NoReturn
 
 
 def _main_thread() -> bool:
@@ -20,7 +23,7 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def start_ignoring_interrupts(process) -> None:
+def start_ignoring_interrupts(process: BaseProcess) -> None:
     """Start ``process`` (a spawned ``multiprocessing`` process) so that Ctrl-C never reaches its code.
 
     An ignored signal stays ignored in a new program, and Python installs its
@@ -58,7 +61,7 @@ def interrupt_once() -> Iterator[None]:
         yield
         return
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 

@@ -102,7 +102,7 @@ class LinkMap:
 
 
 def collect_ids(root: Element) -> set[str]:
-    return {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    return {el_id for el in root.iter() if isinstance(el.tag, str) and (el_id := el.get("id"))}
 
 
 def prefix_ids(root: Element, prefix: str) -> None:
@@ -113,7 +113,7 @@ def prefix_ids(root: Element, prefix: str) -> None:
         return " ".join(f"{prefix}--{token}" if token in own else token for token in value.split())
 
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        if t.tag_name(el) is None:
             continue
         for name, value in list(el.attrib.items()):
             if name == "id" or (name == "name" and t.local_name(el) == "a"):

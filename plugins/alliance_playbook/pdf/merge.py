@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .files import replacing
 from .render import Bookmark, Part, Rendered
 
+if TYPE_CHECKING:  # for the annotations only: pikepdf is imported where it is used, as below
+    import pikepdf
+    from pikepdf import OutlineItem
 
-def _destinations(book, source, foreign: bool) -> list[tuple[str, object]]:
+
+def _destinations(book: pikepdf.Pdf, source: pikepdf.Pdf, foreign: bool) -> list[tuple[str, pikepdf.Object]]:
     """(name, destination) pairs of ``source``'s /Dests name tree, as objects of ``book``."""
     import pikepdf
 
@@ -41,12 +46,12 @@ def _destinations(book, source, foreign: bool) -> list[tuple[str, object]]:
     return [(str(key), value) for key, value in pikepdf.NameTree(tree).items()]
 
 
-def _outline(bookmarks: list[Bookmark]):
+def _outline(bookmarks: list[Bookmark]) -> list[OutlineItem]:
     """Nest bookmarks by level, as WeasyPrint does within one document."""
     from pikepdf import OutlineItem, PageLocation
 
-    root: list = []
-    stack: list[tuple[int, list]] = [(0, root)]
+    root: list[OutlineItem] = []
+    stack: list[tuple[int, list[OutlineItem]]] = [(0, root)]
     for mark in bookmarks:
         while len(stack) > 1 and stack[-1][0] >= mark.level:
             stack.pop()
@@ -87,9 +92,9 @@ def merge_parts(parts: list[Part], target: Path, *, front_pages: int | None = No
 
         root = book.Root.StructTreeRoot
         document = root.K[0]
-        nums: list = []
+        nums: list[int | pikepdf.Object] = []
         annotation_key = total_pages
-        dests: dict[str, object] = {}
+        dests: dict[str, pikepdf.Object] = {}
         bookmarks: list[Bookmark] = []
         merged = Rendered(pages=total_pages)
         for index, (part, source) in enumerate(zip(parts, sources)):
@@ -128,8 +133,8 @@ def merge_parts(parts: list[Part], target: Path, *, front_pages: int | None = No
             merged.stray_areas += rendered.stray_areas
             merged.anchors |= rendered.anchors
             merged.blocked.extend(rendered.blocked)
-            for name, page in rendered.anchor_pages.items():
-                merged.anchor_pages.setdefault(name, offset + page)
+            for name, anchor_page in rendered.anchor_pages.items():
+                merged.anchor_pages.setdefault(name, offset + anchor_page)
 
         merged.blocked = list(dict.fromkeys(merged.blocked))  # a URL blocked in several parts, once
         root.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))

@@ -81,7 +81,7 @@ def attach_orphans(nodes: list[NavNode], pages: Iterable[NavNode]) -> list[NavNo
     under the navigation page whose URL is the longest prefix of its own
     (``lessons/x/`` under ``lessons/``). Returns the pages that found no parent.
     """
-    listed = {node.path for node, _ in walk(nodes) if node.path}
+    listed: set[str | None] = {node.path for node, _ in walk(nodes) if node.path}
     by_dir = {_dir_key(node.url): node for node, _ in walk(nodes) if node.url is not None and _dir_key(node.url)}
     homeless: list[NavNode] = []
     for page in pages:

@@ -26,12 +26,14 @@ from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any, cast
 
 from .book import PdfError
 from .interrupts import ignore_interrupts, start_ignoring_interrupts
 from .parts import Plan, front_html
 from .progress import doing
 from .render import Part, Rendered, layout_pages, render_part
+from .tree import Element
 
 _log = logging.getLogger(__name__)
 
@@ -63,14 +65,15 @@ def _worker(conn: Connection, site_dir: str) -> None:
 
         def ask(pages: int, index: int = index) -> int:
             conn.send(("pages", index, pages))
-            offset = conn.recv()
+            offset: int | None = conn.recv()
             if offset is None:  # the build failed elsewhere: stop
                 raise _Stop
             return offset
 
-        def laid_out(rendered, index: int = index) -> None:
+        def laid_out(rendered: Rendered, index: int = index) -> None:
             conn.send(("anchors", index, rendered.anchor_pages))
 
+        report: tuple[str, int, str | Part]
         try:
             part = render_part(html_text, Path(site_dir), Path(target), elsewhere=elsewhere, ask_offset=ask, laid_out=laid_out)
         except (_Stop, EOFError, ConnectionError):  # told to stop, or the coordinator is gone
@@ -103,9 +106,9 @@ def jobs_for(parts: int, wanted: int | None = None) -> int:
     return max(1, min(parts, wanted or cores))
 
 
-def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: int,
-                 log: logging.Logger | logging.LoggerAdapter | None = None,
-                 merge: Callable | None = None, worker: Callable[[Connection, str], None] | None = None) -> Rendered:
+def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *, jobs: int,
+                 log: logging.Logger | logging.LoggerAdapter[Any] | None = None,
+                 merge: Callable[..., Rendered] | None = None, worker: Callable[[Connection, str], None] | None = None) -> Rendered:
     """Lay out ``plan``'s parts on ``jobs`` processes and write the merged book to ``target``.
 
     A failure or Ctrl-C (``KeyboardInterrupt``) stops the workers at once
@@ -168,7 +171,8 @@ def render_parts(plan: Plan, book_root, site_dir: Path, target: Path, *, jobs: i
                     sent += 1
 
             while len(parts) < len(plan.parts):
-                for conn in wait(list(busy)):
+                # wait() hands back some of the connections it was given
+                for conn in cast("list[Connection]", wait(list(busy))):
                     try:
                         message = conn.recv()
                     except EOFError:

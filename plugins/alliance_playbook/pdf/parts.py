@@ -74,6 +74,7 @@ def _units(body: Element) -> list[tuple[Element, tuple[Element, ...], list[Eleme
 
 def part_count(book_root: Element, part_cost: int = DEFAULT_PART_COST) -> int:
     body = book_root.find("body")
+    assert body is not None  # the book from assemble_book always has one
     total = sum(cost for *_rest, cost in _units(body))
     return max(1, min(MAX_PARTS, round(total / max(part_cost, 1))))
 
@@ -95,6 +96,7 @@ def _shell(section: Element, top: bool) -> Element:
 def _document(root: Element, body_children: list[Element]) -> str:
     head = root.find("head")
     body = root.find("body")
+    assert head is not None and body is not None  # the book from assemble_book always has both
     doc = t.element("html", dict(root.attrib), None, head, t.element("body", dict(body.attrib), None, *body_children))
     return "<!DOCTYPE html>\n" + t.serialize(doc)
 
@@ -104,10 +106,11 @@ def _links_and_ids(elements: list[Element]) -> tuple[list[str], set[str]]:
     ids: set[str] = set()
     for top in elements:
         for el in top.iter():
-            if not isinstance(el.tag, str):
+            if t.tag_name(el) is None:
                 continue
-            if el.get("id"):
-                ids.add(el.get("id"))
+            el_id = el.get("id")
+            if el_id:
+                ids.add(el_id)
             href = el.get("href")
             if href and href.startswith("#") and el.get("data-ap-link") is not None:
                 links.append(href[1:])
@@ -117,6 +120,7 @@ def _links_and_ids(elements: list[Element]) -> tuple[list[str], set[str]]:
 def plan_parts(book_root: Element, parts: int) -> Plan:
     """Cut the book (from :func:`.book.assemble_book`) into ``parts`` runs of chapters of about equal cost."""
     body = book_root.find("body")
+    assert body is not None  # the book from assemble_book always has one
     front = [el for el in body if not _is_node(el)]
     units = _units(body)
     parts = max(1, min(parts, len(units)))

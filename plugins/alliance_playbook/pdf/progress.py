@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
+from typing import Any
 
 from .interrupts import interrupts_blocked
 
@@ -20,14 +21,14 @@ from .interrupts import interrupts_blocked
 EVERY = 10.0
 
 
-class Progress(logging.LoggerAdapter):
+class Progress(logging.LoggerAdapter[Any]):
     """A log (wrapping another) that says "PDF: still <doing> (<n> s so far)" when it has been quiet.
 
     Use it as a context manager: the reminders come from a helper thread
     while the block runs.
     """
 
-    def __init__(self, logger: logging.Logger | logging.LoggerAdapter, every: float | None = None) -> None:
+    def __init__(self, logger: logging.Logger | logging.LoggerAdapter[Any], every: float | None = None) -> None:
         super().__init__(logger, {})
         self.every = every if every is not None else EVERY
         self.started = time.monotonic()
@@ -36,10 +37,10 @@ class Progress(logging.LoggerAdapter):
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def process(self, msg, kwargs):
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
         return msg, kwargs  # the wrapped log adds its own prefix and extras
 
-    def log(self, level, msg, *args, **kwargs) -> None:
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
         if level >= logging.INFO:  # what the person sees (debug lines are not shown by default)
             self._said = time.monotonic()
         super().log(level, msg, *args, **kwargs)
@@ -54,7 +55,7 @@ class Progress(logging.LoggerAdapter):
             self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._done.set()
         if self._thread is not None:
             self._thread.join()
@@ -65,14 +66,14 @@ class Progress(logging.LoggerAdapter):
                 self.info(f"PDF: still {self._doing} ({time.monotonic() - self.started:.0f} s so far)")
 
 
-def doing(log, what: str) -> None:
+def doing(log: logging.Logger | logging.LoggerAdapter[Any], what: str) -> None:
     """Tell ``log`` what comes next, when it is a :class:`Progress` (any other log has no reminders)."""
     if isinstance(log, Progress):
         log.doing(what)
 
 
 @contextmanager
-def progress_of(log: logging.Logger | logging.LoggerAdapter) -> Iterator[Progress]:
+def progress_of(log: logging.Logger | logging.LoggerAdapter[Any]) -> Iterator[Progress]:
     """``log`` as a running :class:`Progress`: the same one when it is one already."""
     if isinstance(log, Progress):
         yield log

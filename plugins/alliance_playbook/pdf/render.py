@@ -19,9 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import tree as t
 from .files import replacing
+
+if TYPE_CHECKING:
+    from .fetcher import SiteFetcher
 
 #: Options for every PDF this package writes. Tagged for screen readers;
 #: WeasyPrint always embeds (subsets of) the fonts it uses.
@@ -95,9 +99,9 @@ def fast_page_references() -> Iterator[None]:
         yield
         return
 
-    def page_references(self):
+    def page_references(self: Any) -> tuple[bytes, ...]:  # self: a pydyf.PDF
         kids = self.pages["Kids"]
-        cached = self.__dict__.get("_alliance_page_references")
+        cached: tuple[int, tuple[bytes, ...]] | None = self.__dict__.get("_alliance_page_references")
         if cached is None or cached[0] != len(kids):
             cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
             self.__dict__["_alliance_page_references"] = cached
@@ -139,7 +143,7 @@ def page_offset(ask: Callable[[int], int]) -> Iterator[None]:
     original = layout.make_margin_boxes
     offset: list[int] = []
 
-    def make_margin_boxes(context, page, state):
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:  # weasyprint's layout objects
         if not offset:
             offset.append(ask(state[1]["pages"][-1]))
         if offset[0]:
@@ -155,7 +159,7 @@ def page_offset(ask: Callable[[int], int]) -> Iterator[None]:
         layout.make_margin_boxes = original
 
 
-def _html(html_text: str, site_dir: Path):
+def _html(html_text: str, site_dir: Path) -> tuple[Any, SiteFetcher]:  # a weasyprint HTML
     # Imported late: WeasyPrint needs Pango, and builds without the PDF
     # (previews, ALLIANCE_PDF=0) should not.
     from weasyprint import HTML
@@ -225,7 +229,7 @@ def render_part(html_text: str, site_dir: Path, target: Path, *, elsewhere: Iter
     return Part(str(target), rendered, bookmarks, seconds)
 
 
-def _count_link_areas(root, document, result: Rendered) -> None:
+def _count_link_areas(root: t.Element, document: Any, result: Rendered) -> None:  # document: a weasyprint Document
     """Note each page's anchors, and make each internal link one clickable area.
 
     WeasyPrint gives a link an area for every box inside it (a ``<strong>``
@@ -240,7 +244,7 @@ def _count_link_areas(root, document, result: Rendered) -> None:
             result.anchors.add(name)
             result.anchor_pages.setdefault(name, number)
         dropped: set[int] = set()
-        by_link: dict[int, list] = {}
+        by_link: dict[int, list[tuple[int, bool]]] = {}
         for position, (link_type, _target, _rect, box) in enumerate(page.links):
             if link_type != "internal":
                 continue

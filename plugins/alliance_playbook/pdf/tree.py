@@ -26,15 +26,25 @@ Element = ET.Element
 
 def parse_fragment(html: str) -> Element:
     """Parse an HTML fragment; returns the ``<body>`` element holding it."""
-    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    root: Element = tinyhtml5.parse(html, namespace_html_elements=False)
     body = root.find("body")
     return body if body is not None else root
 
 
+def tag_name(el: Element) -> str | None:
+    """``el.tag`` when it names an element; None for comments and processing instructions.
+
+    Their tag is a function (``ET.Comment``), and tinyhtml5 keeps comments
+    in the tree; the stubs type every node of a tree with a ``str`` tag.
+    """
+    tag: object = el.tag
+    return tag if isinstance(tag, str) else None
+
+
 def local_name(el: Element) -> str:
     """``svg`` for ``{http://www.w3.org/2000/svg}svg``; '' for comments."""
-    tag = el.tag
-    if not isinstance(tag, str):
+    tag = tag_name(el)
+    if tag is None:
         return ""
     return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
 
@@ -147,8 +157,8 @@ def _attr_name(name: str) -> str:
 
 def iter_serialized(el: Element) -> Iterator[str]:
     """HTML text of ``el`` (its tail excluded), escaping all text and attributes."""
-    tag = el.tag
-    if not isinstance(tag, str):  # comments and processing instructions are dropped
+    tag = tag_name(el)
+    if tag is None:  # comments and processing instructions are dropped
         return
     name = local_name(el)
     svg = tag.startswith(_NAMESPACES)

@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from . import tree as t
 from .book import PdfError, PdfOptions, build_time, head, mark_tables
@@ -38,7 +39,7 @@ def worksheet_html(site_dir: Path, sheet: Worksheet, options: PdfOptions) -> str
     source = site_dir / sheet.path
     article = printable_article(source.read_text(encoding="utf-8"), keep_worksheet_title=True)
     blank = None if article is None else t.first(article, lambda el: t.has_class(el, "ap-print-blank"))
-    if blank is None:
+    if article is None or blank is None:  # blank is None when article is
         raise PdfError(f"{sheet.path} has no blank worksheet (.ap-blank): was it built from a worksheet template?")
     issues: list[str] = []
     # A sheet stands alone: links to other pages print as their text.
@@ -79,7 +80,7 @@ def worksheet_html(site_dir: Path, sheet: Worksheet, options: PdfOptions) -> str
     return "<!DOCTYPE html>\n" + t.serialize(root)
 
 
-def build_worksheet_pdfs(site_dir: Path, sheets: list[Worksheet], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter | None = None) -> list[Path]:
+def build_worksheet_pdfs(site_dir: Path, sheets: list[Worksheet], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> list[Path]:
     """Write ``pdf/worksheets/<id>.pdf`` for each worksheet; returns the files written."""
     log = log or _log
     start = time.perf_counter()
