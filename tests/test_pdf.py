@@ -377,7 +377,7 @@ def test_no_heading_is_stranded_at_a_page_bottom(built):
 
 
 def test_the_stranded_heading_check_catches_one(tmp_path):
-    from alliance_playbook.pdf.render import render_pdf
+    from alliance_playbook.pdf.layout import render_pdf
 
     words = ["alliance", "partners", "share", "the", "work", "and", "the", "credit", "in", "equal", "measure"]
     body = "<h1>Long</h1>" + "".join(f"<p>{' '.join(words * (3 + (i * 7) % 11))}</p><h2>Heading {i}</h2>" for i in range(40))
@@ -436,7 +436,7 @@ def test_worksheet_pdf_is_reproducible(projects, monkeypatch):
     sheet = Worksheet("partner-identification", "worksheets/partner-identification/index.html", "worksheets/partner-identification/")
     options = PdfOptions(site_name="Alliance Playbook", organization="Org")
     assert worksheet_html(site, sheet, options) == worksheet_html(site, sheet, options)
-    from alliance_playbook.pdf.render import render_pdf
+    from alliance_playbook.pdf.layout import render_pdf
 
     a, b = site.parent / "a.pdf", site.parent / "b.pdf"
     render_pdf(worksheet_html(site, sheet, options), site, a)
@@ -596,7 +596,7 @@ def test_book_ids_are_unique_and_links_stay_inside(tmp_path):
 
 
 def test_long_wide_tables_fit_and_repeat_their_header(tmp_path):
-    from alliance_playbook.pdf.render import render_pdf
+    from alliance_playbook.pdf.layout import render_pdf
 
     header = "".join(f"<th>Heading {i}</th>" for i in range(10))
     rows = "".join("<tr>" + "".join(f"<td>row {r} cell with some words {c}</td>" for c in range(10)) + "</tr>" for r in range(70))

@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from ..errors import ContentError
 from ..i18n import Translator
-from ..markup.markdown import IslandError, cut_islands, fill_slots, islands_section
+from ..markup.markdown import IslandError, cut_islands, fill_slots, islands_section, theme_safe_id
 from ..markup.safety import unsafe_content
 from ..project import FileCache, Project
 from ..render.guide import link_guide_page
@@ -182,6 +182,9 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             html = html.replace(f"<!--ap:{number}-->", block, 1)
         if fragments:
             html = fill_slots(html, self.nonce, fragments)
+            # The sanitizer renamed heading ids the theme uses (__config); the
+            # table of contents, made before, follows.
+            _mend_toc(page.toc)
         if src in self.generated:
             # The last line of defence: whatever a template did with the YAML
             # (a fork's override printing a value with |safe), a page with
@@ -227,6 +230,12 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
         return server
+
+
+def _mend_toc(items: Any) -> None:
+    for item in items or ():
+        item.id = theme_safe_id(item.id)
+        _mend_toc(item.children)
 
 
 def _tags_slug_from_text(config: MkDocsConfig) -> None:

@@ -16,9 +16,10 @@ from pydantic import BeforeValidator, Field
 from ..errors import quoted
 from ..markup import charts
 from ..model.base import Entity, Model
+from ..model.codes import Country, Language
 from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
 from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title, same_words
-from ..model.types import Bool, Country, Language, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
+from ..model.types import Bool, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
 from ..urls import src_to_url
 from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
 

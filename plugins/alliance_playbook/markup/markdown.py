@@ -48,11 +48,18 @@ _ATTRS = {
 }
 _CLASS_ALLOWED = ("ap-xref", "headerlink", "admonition", "admonition-title", "note", "tip", "warning", "info")
 #: A heading id a field may keep: what a table of contents makes of a title.
+_FIELD_ID = re.compile(r"[\w.:-]{1,120}")
 #: Ids that start with "_" are the theme's ("__config" is Material's
 #: configuration, read with querySelector: a heading with that id would
 #: replace it); "ap-" and "md-" are this site's and the theme's own.
-_FIELD_ID = re.compile(r"[^\W_][\w.:-]{0,120}")
-_RESERVED_ID_PREFIXES = ("ap-", "md-")
+_RESERVED_ID_PREFIXES = ("_", "ap-", "md-")
+
+
+def theme_safe_id(value: str) -> str:
+    """A heading id that cannot be one of the theme's or the site's own:
+    ``__config`` becomes ``h-__config`` (the same everywhere, so a table of
+    contents made from the heading can be mended the same way)."""
+    return "h-" + value if value.lower().startswith(_RESERVED_ID_PREFIXES) else value
 
 
 def sanitize(fragment: str) -> str:
@@ -71,12 +78,12 @@ def sanitize(fragment: str) -> str:
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
     if attr == "id":
-        return value if _FIELD_ID.fullmatch(value) and not value.lower().startswith(_RESERVED_ID_PREFIXES) else None
+        return theme_safe_id(value) if _FIELD_ID.fullmatch(value) else None
     if attr == "class":
         kept = [c for c in value.split() if c in _CLASS_ALLOWED]
         return " ".join(kept) or None
     if attr == "href" and value.startswith("#"):
-        return value
+        return "#" + theme_safe_id(value[1:])
     return value
 
 

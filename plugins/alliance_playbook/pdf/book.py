@@ -9,8 +9,6 @@ contents list gets its page numbers from ``target-counter``.
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from functools import cached_property
 from importlib import metadata, resources
 from pathlib import Path
 
+from ..model.types import slugify
 from . import tree as t
 from .links import LinkMap, collect_ids, prefix_ids, rewrite_links, rewrite_media
 from .nav import NavNode, walk
@@ -28,6 +27,11 @@ from .tree import Element
 WIDE_COLUMNS = 6
 #: Tables longer than this many rows may break across pages (header repeated).
 LONG_ROWS = 18
+
+
+def _slug(text: str) -> str:
+    """An anchor made of any text, not cut (the ids of the pages are unique)."""
+    return slugify(text, max_length=None)
 
 
 class PdfError(Exception):
@@ -61,7 +65,7 @@ class PdfOptions:
 
     @property
     def pdf_name(self) -> str:
-        name = Path(self.filename).name or f"{slugify(self.site_name) or 'guide'}.pdf"  # never a path out of site/pdf/
+        name = Path(self.filename).name or f"{_slug(self.site_name) or 'guide'}.pdf"  # never a path out of site/pdf/
         return name if name.endswith(".pdf") else name + ".pdf"
 
     def _(self, text: str) -> str:
@@ -84,11 +88,6 @@ class PrintBook:
     @cached_property
     def html(self) -> str:
         return "<!DOCTYPE html>\n" + t.serialize(self.root)
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def build_time() -> datetime:
@@ -131,7 +130,7 @@ def _unique_prefixes(entries: list[tuple[NavNode, int]]) -> dict[int, str]:
     used: set[str] = set()
     out: dict[int, str] = {}
     for node, _depth in entries:
-        base = "p-" + (slugify(node.url or "") or (slugify(node.title) if not node.is_page else "") or "home")
+        base = "p-" + (_slug(node.url or "") or (_slug(node.title) if not node.is_page else "") or "home")
         prefix, n = base, 2
         while prefix in used:
             prefix, n = f"{base}-{n}", n + 1

@@ -21,11 +21,11 @@ from typing import Any
 from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
 from .files import remove_scratch_files
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
+from .layout import Rendered, render_part
 from .nav import NavNode
 from .parallel import NoWorkers, jobs_for, render_parts
 from .parts import part_count, plan_parts
 from .progress import Progress, progress_of
-from .render import Rendered, render_part
 from .worksheets import Worksheet, build_worksheet_pdfs
 
 _log = logging.getLogger(__name__)
@@ -123,11 +123,11 @@ def _write_debug(target: Path, book: PrintBook, rendered: Rendered) -> None:
 
 def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
                               log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> PdfResult:
-    """The book, and the blank worksheets alongside it on a second core.
+    """The book, and the blank worksheets alongside it in a process of their own.
 
-    One tagged PDF cannot be laid out in pieces (its structure tree and page
-    numbers span the whole book), so the book takes one core; the worksheets
-    are independent and take another when the machine has one.
+    A large book is laid out in parts on every core and merged
+    (:mod:`.parallel`); the worksheets are independent of it and are made
+    while it is laid out.
 
     On Ctrl-C every process is stopped and none of the PDFs is left (a site
     must not offer some worksheets and no book); ``KeyboardInterrupt`` goes

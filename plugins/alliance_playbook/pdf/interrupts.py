@@ -9,11 +9,13 @@ temporary files and says so once.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
@@ -23,7 +25,7 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def start_ignoring_interrupts(process: BaseProcess) -> None:
+def start_ignoring_interrupts(process: BaseProcess, tmpdir: Path | None = None) -> None:
     """Start ``process`` (a spawned ``multiprocessing`` process) so that Ctrl-C never reaches its code.
 
     An ignored signal stays ignored in a new program, and Python installs its
@@ -32,15 +34,29 @@ def start_ignoring_interrupts(process: BaseProcess) -> None:
     while it imports, before :func:`ignore_interrupts` could run. This
     process ignores it only for the milliseconds the start takes; a Ctrl-C
     in that moment is lost (the next one is not).
+
+    ``tmpdir``: the child's temporary folder (its ``TMPDIR``), so that what a
+    stopped child leaves there goes when the caller removes that folder.
     """
-    if not _main_thread():
-        process.start()  # the child calls ignore_interrupts() once it runs
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    saved = os.environ.get("TMPDIR")
+    if tmpdir is not None:
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        os.environ["TMPDIR"] = str(tmpdir)  # a spawned child copies the environment as it starts
     try:
-        process.start()
+        if not _main_thread():
+            process.start()  # the child calls ignore_interrupts() once it runs
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            process.start()
+        finally:
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
     finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        if tmpdir is not None:
+            if saved is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = saved
 
 
 def ignore_interrupts() -> None:

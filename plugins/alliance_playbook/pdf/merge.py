@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .files import replacing
-from .render import Bookmark, Part, Rendered
+from .layout import Bookmark, Part, Rendered
 
 if TYPE_CHECKING:  # for the annotations only: pikepdf is imported where it is used, as below
     import pikepdf

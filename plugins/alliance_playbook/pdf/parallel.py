@@ -30,9 +30,9 @@ from typing import Any, cast
 
 from .book import PdfError
 from .interrupts import ignore_interrupts, start_ignoring_interrupts
+from .layout import Part, Rendered, layout_pages, render_part
 from .parts import Plan, front_html
 from .progress import doing
-from .render import Part, Rendered, layout_pages, render_part
 from .tree import Element
 
 _log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                 ours, theirs = context.Pipe()
                 process = context.Process(target=worker or _worker, args=(theirs, str(site_dir)), daemon=True)
                 try:
-                    start_ignoring_interrupts(process)
+                    start_ignoring_interrupts(process, Path(scratch) / "tmp")
                 except (AssertionError, OSError) as exc:  # e.g. inside a daemonic process, or no more processes allowed
                     raise NoWorkers(f"cannot start a worker process ({exc or type(exc).__name__})") from None
                 theirs.close()

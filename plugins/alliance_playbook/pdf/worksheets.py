@@ -15,9 +15,9 @@ from typing import Any
 
 from . import tree as t
 from .book import PdfError, PdfOptions, build_time, head, mark_tables
+from .layout import render_pdf
 from .links import LinkMap, rewrite_links, rewrite_media
 from .page import printable_article
-from .render import render_pdf
 
 #: Table sheets with more columns than this are printed landscape.
 PORTRAIT_COLUMNS = 5

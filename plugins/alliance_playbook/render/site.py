@@ -27,8 +27,9 @@ from ..i18n import Translator
 from ..kinds.base import GeneratedPage
 from ..markup.markdown import MarkdownFields
 from ..markup.text import finalize, plain, with_code
+from ..model.codes import country_codes
 from ..model.enums import BUILTIN_ENUMS, LESSON_KIND_LABELS, SECTOR_OF_PARTNER_TYPE
-from ..model.types import country_codes, slugify
+from ..model.types import slugify
 from ..project import Project
 from ..settings import ALL_SECTIONS
 from ..urls import relative_url, src_to_url_file
