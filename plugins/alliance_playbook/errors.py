@@ -66,20 +66,25 @@ class ProblemList:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, col: int, fld: str, message: str, severity: str = "error") -> None:
+        """Record one problem; an error unless ``severity`` says ``warning``."""
         self.items.append(Problem(path, line, col, fld, message, severity))
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        """Record every problem in ``problems``."""
         self.items.extend(problems)
 
     @property
     def errors(self) -> list[Problem]:
+        """The errors, sorted by file, line and column."""
         return sorted(p for p in self.items if p.severity == "error")
 
     @property
     def warnings(self) -> list[Problem]:
+        """The warnings, sorted by file, line and column."""
         return sorted(p for p in self.items if p.severity == "warning")
 
     def raise_if_errors(self) -> None:
+        """Raise :class:`ContentError` with every error, if there is one; warnings never raise."""
         if self.errors:
             raise ContentError(self.errors)
 
@@ -123,6 +128,7 @@ def did_you_mean(value: str, candidates: Iterable[str]) -> str:
 
 
 def allowed_list(values: Iterable[str], limit: int = 25) -> str:
+    """``values`` joined by commas for a message; past ``limit`` of them, the rest is counted, not listed."""
     vals = list(values)
     shown = ", ".join(vals[:limit])
     if len(vals) > limit:

@@ -105,6 +105,7 @@ class LinkGraph:
     # ----- the views the templates and exports read ----------------------------------------
     @cached_property
     def lesson_cases(self) -> dict[str, list[CaseCitation]]:
+        """The case studies that cite each lesson, each with its note; a lesson no case cites has no entry."""
         out: dict[str, list[CaseCitation]] = {}
         for lesson in self.project.items("lesson"):
             cites = [CaseCitation(e.source, getattr(e.holder, "note", None)) for e in self.citing("lesson", lesson, "case")]

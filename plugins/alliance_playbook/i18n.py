@@ -24,11 +24,16 @@ def catalog(language: str) -> dict[str, str]:
 
 
 def available_languages() -> list[str]:
+    """The interface languages: ``en``, then each language with a catalog in ``i18n/``, sorted."""
     names = [p.name for p in resources.files(__package__).joinpath("i18n").iterdir()]
     return ["en"] + sorted(n.rsplit(".", 1)[0] for n in names if n.endswith(".yml"))
 
 
 class Translator:
+    """Interface labels in one language: call it with the English label (and
+    values for its ``{placeholders}``); a label with no translation stays
+    English."""
+
     def __init__(self, language: str = "en"):
         self.language = language or "en"
         self._table = catalog(self.language)

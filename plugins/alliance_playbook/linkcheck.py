@@ -21,6 +21,8 @@ _EXTERNAL = ("http://", "https://", "//")
 
 @dataclass(frozen=True)
 class BrokenLink:
+    """A link in a built page that is broken or not allowed, and why."""
+
     page: str
     tag: str
     attr: str

@@ -76,10 +76,13 @@ class _Builder:
         self.depth = 0
 
     def fail(self, node: yaml.Node, loc: Loc, message: str) -> None:
+        """Record a problem at ``node``'s position, for the field at ``loc``."""
         line, col = mark(node)
         self.problems.append(Problem(self.path, line, col, format_loc(loc), message))
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        """The plain value of ``node``: text, numbers, dates, lists and mappings.
+        A refused value (a tag, nesting too deep, an alias) becomes None."""
         if id(node) in self.seen:
             # The composer hands back the very same node for an alias; its
             # mark is the anchor's, so the alias itself is located later.
@@ -108,6 +111,8 @@ class _Builder:
         return None
 
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        """The value of a scalar node; a plain number goes through
+        :meth:`plain_number` first, since YAML 1.1 misreads some."""
         if node.tag == "!":  # a non-plain scalar with no tag is text
             node.tag = _TAG + "str"
         construct = _SCALARS.get(node.tag)
@@ -158,6 +163,8 @@ class _Builder:
         return None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        """The keys and values of a mapping node; merge keys, complex, non-text
+        and duplicate keys are refused, and a number key is kept as its text."""
         result: dict[Any, Any] = {}
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:

@@ -61,9 +61,11 @@ class Project:
         return self.tables.get(kind, {})
 
     def unpublished(self, kind: str) -> dict[str, Any]:
+        """The items of ``kind`` that exist but are not built (draft case studies), by id."""
         return self.hidden.get(kind, {})
 
     def get(self, kind: str, id_: str) -> Entity | None:
+        """The built item ``id_`` of ``kind``, or None."""
         return self.items(kind).get(id_)
 
     # Names the templates use for the built-in kinds.
@@ -76,9 +78,11 @@ class Project:
 
     @property
     def phases(self) -> list[Phase]:
+        """The phases, in playbook order."""
         return list(self.items("phase").values())
 
     def steps_of(self, phase_id: str) -> list[Step]:
+        """The steps of the phase ``phase_id``, in playbook order."""
         return [s for s in self.steps.values() if s.phase == phase_id]
 
 

@@ -34,10 +34,12 @@ class ProjectLayout:
 
     @property
     def content(self) -> Path:
+        """The content (docs) folder: the guide's pages and the content files other than case studies."""
         return self.root / self.content_dir
 
     @property
     def casestudies(self) -> Path:
+        """The case study folder."""
         return self.root / self.casestudies_dir
 
     def folder(self, kind: Kind) -> Path | None:
@@ -45,9 +47,11 @@ class ProjectLayout:
         return kind.files_folder(self.root, self.content_dir, self.casestudies_dir)
 
     def list_file(self, kind: Kind) -> Path | None:
+        """The file that lists every item of ``kind``, or None when it keeps a file per item."""
         return kind.list_path(self.root, self.content_dir)
 
     def display(self, path: Path) -> str:
+        """``path`` as messages show it: relative to the project root when inside it."""
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -62,13 +66,16 @@ class FileCache:
 
     @staticmethod
     def digest(raw: bytes) -> str:
+        """The hash of a file's bytes that keys the cache."""
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
     def get(self, kind: str, path: Path, digest: str) -> Any:
+        """What was cached for this file, or None when nothing was or its content has changed."""
         hit = self._entries.get((kind, str(path)))
         return hit[1] if hit and hit[0] == digest else None
 
     def put(self, kind: str, path: Path, digest: str, value: Any) -> None:
+        """Cache ``value`` for this file, under the ``digest`` of its content."""
         self._entries[(kind, str(path))] = (digest, value)
 
 
@@ -87,6 +94,7 @@ class ContentFile:
 
     @property
     def data(self) -> Any:
+        """The item's raw data (its entry, in a list file); None when the file could not be parsed."""
         if self.loaded is None:
             return None
         data = self.loaded.data
@@ -144,6 +152,7 @@ class ProjectReader:
         self.problems.extend(self.tree.problems)
 
     def guide_pages(self) -> list[Path]:
+        """The Markdown pages in the content folder."""
         return [p for p in self.tree.files if p.suffix == ".md" and p.is_relative_to(self.layout.content)]
 
     def unread(self, registry: Registry) -> list[Problem]:
@@ -164,6 +173,7 @@ class ProjectReader:
         return out
 
     def read(self, path: Path, display: str) -> bytes | None:
+        """The file's bytes, or None when it is refused (too large, unreadable); the problem is recorded."""
         try:
             return read_file_bytes(path, display)
         except ContentError as exc:
@@ -171,6 +181,7 @@ class ProjectReader:
             return None
 
     def kind_files(self, kind: Kind) -> list[ContentFile]:
+        """Every file of ``kind``, read, parsed and validated."""
         folder = self.layout.folder(kind)
         if folder is not None:
             return self.folder_files(kind, folder)
@@ -178,6 +189,8 @@ class ProjectReader:
         return self.list_files(kind, list_file) if list_file is not None else []
 
     def folder_files(self, kind: Kind, folder: Path) -> list[ContentFile]:
+        """The files of ``kind`` right in ``folder``, one item each; a file whose
+        name is not a valid id gets no id and no entity."""
         out = []
         for path in (p for p in self.tree.files if p.parent == folder and p.suffix.lower() in YAML_SUFFIXES):
             display = self.layout.display(path)

@@ -46,6 +46,7 @@ def json_schemas(registry: Registry | None = None) -> dict[str, dict[str, Any]]:
 
 
 def render_schema(schema: dict[str, Any]) -> str:
+    """A schema as the text of a shipped file: keys sorted, indented, a newline at the end."""
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -49,6 +49,7 @@ class SourceMap:
         return mark(target) if target is not None else (1, 1)
 
     def has(self, loc: Loc) -> bool:
+        """Whether all of ``loc`` is written in the file."""
         return self._walk(tuple(loc))[2]
 
     def found(self, loc: Loc) -> Loc:
@@ -87,6 +88,7 @@ class SourceMap:
         return ""
 
     def problem(self, loc: Loc, message: str, key: bool = False, severity: str = "error") -> Problem:
+        """A problem for the field at ``loc``, placed at its value (at its key with ``key``)."""
         line, col = self.where(loc, key=key)
         return Problem(self.path, line, col, format_loc(loc), message, severity)
 

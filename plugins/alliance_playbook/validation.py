@@ -56,6 +56,7 @@ def _fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def allowed_keys(model: type[BaseModel], loc: Loc = ()) -> list[str]:
+    """The keys the mapping at ``loc`` may have, as written in files; [] when no model describes it."""
     target = _model_at(model, loc)
     return list(_fields_by_key(target)) if target else []
 

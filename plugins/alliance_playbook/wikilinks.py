@@ -14,6 +14,8 @@ _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 
 @dataclass(frozen=True)
 class WikiLink:
+    """One ``[[kind:id|text]]`` link found in a text, and where it is."""
+
     kind: str
     id: str
     text: str | None

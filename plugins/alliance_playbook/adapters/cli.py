@@ -225,6 +225,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``alliance`` command line: runs one subcommand and returns its exit code (130 after Ctrl-C)."""
     parser = argparse.ArgumentParser(prog="alliance", description="Alliance Playbook: check and build playbook content.")
     sub = parser.add_subparsers(dest="command", required=True)
 

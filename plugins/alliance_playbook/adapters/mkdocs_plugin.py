@@ -40,6 +40,9 @@ _CACHE = FileCache()
 
 
 class AlliancePlugin(BasePlugin[AllianceConfig]):
+    """The ``alliance`` plugin: loads and validates the project, adds the
+    generated pages, and refuses to publish one that holds active markup."""
+
     project: Project | None = None
     renderer: PageRenderer | None = None
     in_nav: set[str] = set()

@@ -38,6 +38,9 @@ _WORKSHEET_SRC = re.compile(r"^worksheets/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
 class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
+    """The ``alliance-pdf`` plugin: links the pages to their PDFs, and after a
+    build writes the guide as one PDF and each worksheet as a sheet."""
+
     serving = False
     active = True
 

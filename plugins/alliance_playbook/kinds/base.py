@@ -84,7 +84,7 @@ class NavText(Protocol):
 
 
 class Report(Protocol):
-    """Where rules put what they find (project.ProblemList)."""
+    """Where rules put what they find (errors.ProblemList)."""
 
     def extend(self, problems: Iterable[Problem]) -> None: ...
 
@@ -172,6 +172,7 @@ class Kind:
         return root / self.folder.format(content=content_dir, casestudies=casestudies_dir)
 
     def list_path(self, root: Path, content_dir: str) -> Path | None:
+        """The one file that lists every item of this kind, or None when the kind keeps a file per item."""
         if self.list_file is None:
             return None
         return root / self.list_file.format(content=content_dir)

@@ -65,6 +65,7 @@ class Outcome(Model):
 
     @property
     def is_metric(self) -> bool:
+        """Whether the outcome has a numeric result (then it is charted)."""
         return self.result is not None
 
 
@@ -121,14 +122,17 @@ class CaseStudy(Entity):
 
     @property
     def is_draft(self) -> bool:
+        """Whether the case is a draft (``status: draft``): drafts are built only when asked for."""
         return self.status == "draft"
 
     @property
     def metrics(self) -> list[Outcome]:
+        """The outcomes with a numeric result, in file order."""
         return [o for o in self.outcomes if o.is_metric]
 
     @property
     def qualitative_outcomes(self) -> list[Outcome]:
+        """The outcomes without a numeric result, in file order."""
         return [o for o in self.outcomes if not o.is_metric]
 
     def rules(self) -> Iterator[Problem]:
@@ -166,6 +170,9 @@ def safe_cell(value: Any) -> str:
 
 
 class CaseStudyKind(Kind):
+    """Case studies: a file each in the case study folder, pages under
+    ``casestudies/``; drafts are left out unless asked for."""
+
     name, noun, plural, model = "case", "case study", "case studies", CaseStudy
     folder = "{casestudies}"  # a folder of its own beside the content, set by the casestudies_dir option
     schema_name = "casestudy"
@@ -205,6 +212,8 @@ class CaseStudyKind(Kind):
         return out
 
     def page(self, site: Site, case: CaseStudy) -> GeneratedPage:
+        """The page of one case study, with its sector and metric charts, its
+        related cases, and JSON-LD for search engines in the head."""
         sectors = Counter(site.sector_of(p.type) for p in case.partners)
         sector_counts = [(site.translate(SECTOR_LABELS[s]), n) for s, n in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))]
         metrics = case.metrics

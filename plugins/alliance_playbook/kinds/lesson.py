@@ -26,6 +26,8 @@ class Lesson(Entity):
 
 
 class LessonKind(Kind):
+    """Lessons: a file each, pages under ``lessons/``; a lesson no published case cites gets a warning."""
+
     name, noun, model = "lesson", "lesson", Lesson
     reference_rank = 3
 

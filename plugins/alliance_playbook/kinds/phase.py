@@ -22,11 +22,14 @@ class Phase(Entity):
     intro: Markdown | None = Field(None, description="Opening text of the phase page")
 
     @property
-    def id(self) -> str:  # the id is written in the file, not taken from its name
+    def id(self) -> str:
+        """The id written in the file, not taken from its name."""
         return self.id_
 
 
 class PhaseKind(Kind):
+    """Playbook phases: one list file whose order is the playbook's, pages under ``playbook/``."""
+
     name, noun, model = "phase", "phase", Phase
     section, list_file, schema_name = "playbook", "{content}/playbook/phases.yml", "phases"
     reference_title, index_title, reference_rank = "Playbook phases", "Playbook", 2

@@ -54,6 +54,7 @@ class Registry:
         return tuple(self._by_name)
 
     def in_section(self, section: str) -> list[Kind]:
+        """The kinds whose pages belong to ``section``, in registry order."""
         return [k for k in self.kinds if k.section == section]
 
     @property

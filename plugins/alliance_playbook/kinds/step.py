@@ -55,6 +55,7 @@ class Step(Entity):
     related: list[StepId] | None = Field(None, max_length=30, description="Step ids")
 
     def item_id(self, index: int) -> str:
+        """The id of checklist item number ``index``: its own, or one made from its text."""
         item = self.checklist[index]
         return item.id or default_item_id(item.text)
 
@@ -95,6 +96,8 @@ def step_src(phase: str, id_: str) -> str:
 
 
 class StepKind(Kind):
+    """Playbook steps: a file each in ``playbook/steps/``, each page in its phase's folder; no index of their own."""
+
     name, noun, model = "step", "step", Step
     section, folder = "playbook", "{content}/playbook/steps"
     reference_title, index_title, reference_rank = "Playbook step", "Playbook", 1

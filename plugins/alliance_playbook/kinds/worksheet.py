@@ -94,6 +94,7 @@ class WorksheetField(Model):
 
     @property
     def is_required(self) -> bool:
+        """Whether the field must be filled in (``required: true``)."""
         return bool(self.required)
 
     @property
@@ -133,6 +134,8 @@ class WorksheetField(Model):
 
 
 class Quadrants(Model):
+    """The labels of a quadrant chart's four corners."""
+
     top_right: Label = Field(description="High x, high y")
     top_left: Label = Field(description="Low x, high y")
     bottom_right: Label = Field(description="High x, low y")
@@ -140,6 +143,8 @@ class Quadrants(Model):
 
 
 class Chart(Model):
+    """A chart of a worksheet's answers: two scale fields as a quadrant, or every scale field as bars."""
+
     type: Annotated[str, OneOf(ChartType)] = Field(description="quadrant (table layout) or bars (form layout)")
     x: Id | None = Field(None, description="quadrant: scale field id on the horizontal axis")
     y: Id | None = Field(None, description="quadrant: scale field id on the vertical axis")
@@ -147,6 +152,8 @@ class Chart(Model):
 
 
 class Score(Model):
+    """A computed score: the mean of some scale or number fields."""
+
     label: Label = Field(description="Name of the computed score, e.g. Fit")
     mean_of: list[Id] = Field(min_length=1, max_length=60, description="Scale or number field ids")
 
@@ -166,13 +173,16 @@ class Worksheet(Entity):
 
     @property
     def layout_name(self) -> str:
+        """``table`` or ``form``; ``table`` when the file gives no layout."""
         return str(self.layout or "table")
 
     @property
     def rows_to_print(self) -> int:
+        """How many blank rows the printable version has: ``print_rows``, or 8."""
         return self.print_rows or 8
 
     def field(self, field_id: str) -> WorksheetField | None:
+        """The field with the id ``field_id``, or None."""
         return next((f for f in self.fields if f.id == field_id), None)
 
     def rules(self) -> Iterator[Problem]:
@@ -218,6 +228,8 @@ class Worksheet(Entity):
 
 
 class WorksheetKind(Kind):
+    """Worksheets: a file each, a page each with its editor and chart; a worksheet no step uses gets a warning."""
+
     name, noun, model = "worksheet", "worksheet", Worksheet
     reference_rank = 4
 
@@ -238,6 +250,8 @@ class WorksheetKind(Kind):
         return out
 
     def page(self, site: Site, ws: Worksheet) -> GeneratedPage:
+        """The page of one worksheet: the editor's definition, its chart, and the
+        steps it is linked with as guidance."""
         chart = Markup("")
         if ws.chart is not None and str(ws.chart.type) == "quadrant":
             fx, fy = ws.field(ws.chart.x or ""), ws.field(ws.chart.y or "")

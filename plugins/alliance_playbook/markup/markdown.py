@@ -128,6 +128,9 @@ class MarkdownFields:
         return islands
 
     def render(self, text: str | None, page_url: str, inline: bool = False) -> Markup:
+        """A Markdown field as sanitized HTML (``inline``: without its ``<p>``).
+        With a nonce, a block field that needs Markdown becomes a slot marker,
+        left to the page's own Markdown pass."""
         if not text:
             return Markup("")
         if self.nonce is not None and not inline:
@@ -158,14 +161,17 @@ class MarkdownFields:
 
 
 def escape(text: object) -> Markup:
+    """``text`` escaped for HTML, quotes included, as markup."""
     return Markup(html.escape(str(text), quote=True))
 
 
 def slot_marker(nonce: str, number: int) -> str:
+    """The comment that stands where deferred field ``number`` goes on the page."""
     return f"<!--ap-slot-{nonce}-{number}-->"
 
 
 def island_marker(nonce: str, number: int) -> str:
+    """The comment that opens deferred field ``number`` in the islands section."""
     return f"<!--ap-island-{nonce}-{number}-->"
 
 

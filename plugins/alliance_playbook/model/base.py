@@ -24,17 +24,21 @@ class Entity(Model):
 
     @property
     def id(self) -> str:
+        """The item's id: its file name without the suffix ('' until bound)."""
         return self._id
 
     @property
     def source(self) -> SourceMap | None:
+        """Where each value was written in the file (None until bound)."""
         return self._source
 
     @property
     def path(self) -> str:
+        """The file's path as messages show it ('' until bound)."""
         return self._source.path if self._source else ""
 
     def bind(self, id_: str, source: SourceMap | None) -> Entity:
+        """Give the validated entity its id and source file; returns it."""
         self._id = id_
         self._source = source
         return self

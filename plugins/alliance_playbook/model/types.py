@@ -69,9 +69,11 @@ class Rule:
     type checkers and IDEs, and one source for the checks and the JSON Schema."""
 
     def check(self, value: Any) -> Any:
+        """The value, validated and cleaned; raises ``PydanticCustomError`` with a readable message."""
         raise NotImplementedError
 
     def schema(self) -> dict[str, Any]:
+        """The JSON Schema of a valid value."""
         raise NotImplementedError
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -230,6 +232,7 @@ class OneOf(Rule):
 
 
 def strict_bool(value: Any) -> bool:
+    """``value`` if it is true or false; anything else (text, a number) is refused, never converted."""
     if isinstance(value, bool):
         return value
     raise PydanticCustomError("bool_type", "expected true or false, got {got}", {"got": describe(value)})

@@ -65,6 +65,8 @@ class PdfOptions:
 
     @property
     def pdf_name(self) -> str:
+        """The PDF's file name: the last part of ``filename``, else the site
+        name's slug; ``.pdf`` added when missing."""
         name = Path(self.filename).name or f"{_slug(self.site_name) or 'guide'}.pdf"  # never a path out of site/pdf/
         return name if name.endswith(".pdf") else name + ".pdf"
 
@@ -74,6 +76,8 @@ class PdfOptions:
 
 @dataclass
 class PrintBook:
+    """The print HTML of the whole guide, with the links and chapters the checks need."""
+
     #: ``<html>``: a ``<head>`` (metadata, print CSS), then a body of cover, contents and sections.
     root: Element
     #: Internal links (``#`` hrefs) in the document, in order.
@@ -87,6 +91,7 @@ class PrintBook:
 
     @cached_property
     def html(self) -> str:
+        """The document as HTML text, doctype first (serialized once)."""
         return "<!DOCTYPE html>\n" + t.serialize(self.root)
 
 
@@ -102,6 +107,7 @@ def build_time() -> datetime:
 
 
 def stylesheet() -> str:
+    """The print stylesheet (``assets/print.css``) as text."""
     return resources.files("alliance_playbook").joinpath("assets", "print.css").read_text(encoding="utf-8")
 
 
@@ -140,6 +146,8 @@ def _unique_prefixes(entries: list[tuple[NavNode, int]]) -> dict[int, str]:
 
 
 def mark_tables(root: Element) -> None:
+    """Mark tables wider than :data:`WIDE_COLUMNS` columns ``ap-wide``, and
+    longer than :data:`LONG_ROWS` rows ``ap-long``, for the print CSS."""
     for table in t.find_all(root, lambda el: t.local_name(el) == "table" and not t.is_svg(el)):
         rows = [el for el in table.iter() if t.local_name(el) == "tr"]
         columns = max((len([c for c in row if t.local_name(c) in ("td", "th")]) for row in rows), default=0)
@@ -192,6 +200,7 @@ def _contents_list(nodes: list[NavNode], prefixes: dict[int, str], depth_limit: 
 
 
 def cover(options: PdfOptions, when: datetime) -> Element:
+    """The cover: logo, site name, description, organization, version and date."""
     section = t.element("section", {"class": "ap-cover", "aria-label": options._("Cover")})
     if options.logo:
         section.append(t.element("img", {"class": "ap-cover-logo", "src": options.logo, "alt": options.organization or options.site_name}))

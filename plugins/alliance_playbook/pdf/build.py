@@ -33,6 +33,9 @@ _log = logging.getLogger(__name__)
 
 @dataclass
 class PdfResult:
+    """What :func:`build_pdf` wrote: the file, its pages, its size in bytes, the
+    seconds it took, and what went wrong with links."""
+
     path: Path
     pages: int
     size: int

@@ -24,6 +24,7 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type h
         self.blocked: list[str] = []
 
     def allows(self, url: str) -> bool:
+        """Whether WeasyPrint may load ``url``: a ``data:`` URL, or a local ``file:`` URL inside the site folder."""
         parts = urlsplit(url)
         if parts.scheme == "data":
             return True

@@ -36,6 +36,8 @@ PT = 0.75
 
 @dataclass
 class Rendered:
+    """What laying out a document found: its page count, its link areas and anchors, and the URLs refused."""
+
     pages: int
     #: Clickable areas per numbered internal link (``data-ap-link``); a link
     #: broken over two lines has two.
@@ -50,6 +52,8 @@ class Rendered:
 
 @dataclass
 class Bookmark:
+    """One entry of the PDF's outline: its level, its label and where it points."""
+
     level: int
     label: str
     #: 0-based page index in its part (in the book once merged).
@@ -72,6 +76,7 @@ class Part:
 
     @property
     def pages(self) -> int:
+        """How many pages the part has."""
         return self.rendered.pages
 
 

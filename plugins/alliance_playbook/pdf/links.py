@@ -102,6 +102,7 @@ class LinkMap:
 
 
 def collect_ids(root: Element) -> set[str]:
+    """Every ``id`` in the tree of ``root``, ``root`` included."""
     return {el_id for el in root.iter() if isinstance(el.tag, str) and (el_id := el.get("id"))}
 
 

@@ -28,6 +28,7 @@ class NavNode:
 
     @property
     def is_page(self) -> bool:
+        """Whether the node has a page of its own (a bare section has none)."""
         return self.path is not None
 
 

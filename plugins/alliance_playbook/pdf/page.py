@@ -50,6 +50,7 @@ def _is_chrome(el: Element) -> bool:
 
 
 def strip_chrome(root: Element) -> None:
+    """Remove the theme's chrome and screen-only parts (scripts, buttons, hidden elements...); SVG is kept whole."""
     parents = t.parent_map(root)
     for el in t.find_all(root, _is_chrome):
         t.remove(el, parents)
@@ -72,6 +73,7 @@ def blank_worksheets(root: Element, keep_title: bool = False) -> None:
 
 
 def open_details(root: Element) -> None:
+    """Open every ``<details>``, so collapsed text prints."""
     for el in t.find_all(root, lambda el: t.local_name(el) == "details" and not t.is_svg(el)):
         el.set("open", "open")
 

@@ -102,6 +102,8 @@ def page_numbers(front_pages: int, parts: list[tuple[int, dict[str, int]]]) -> d
 
 
 def jobs_for(parts: int, wanted: int | None = None) -> int:
+    """How many processes lay out ``parts`` parts: ``wanted``, else one per core
+    this process may use, never more than the parts."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(parts, wanted or cores))
 

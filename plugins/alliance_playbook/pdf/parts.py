@@ -27,6 +27,8 @@ DEFAULT_PART_COST = 120_000
 
 @dataclass
 class PartSource:
+    """One part to lay out: a whole HTML document holding a run of chapters."""
+
     html: str
     #: Anchors this part links to that other parts hold.
     elsewhere: list[str]
@@ -37,6 +39,8 @@ class PartSource:
 
 @dataclass
 class Plan:
+    """A book cut into parts: the front matter (laid out last) and the parts."""
+
     front: Element
     parts: list[PartSource]
     #: Link targets of the contents list (all in other parts).
@@ -73,6 +77,8 @@ def _units(body: Element) -> list[tuple[Element, tuple[Element, ...], list[Eleme
 
 
 def part_count(book_root: Element, part_cost: int = DEFAULT_PART_COST) -> int:
+    """How many parts the book is worth cutting into: its layout cost over
+    ``part_cost``, from 1 to :data:`MAX_PARTS`."""
     body = book_root.find("body")
     assert body is not None  # the book from assemble_book always has one
     total = sum(cost for *_rest, cost in _units(body))

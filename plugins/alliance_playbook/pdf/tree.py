@@ -50,23 +50,28 @@ def local_name(el: Element) -> str:
 
 
 def is_svg(el: Element) -> bool:
+    """Whether ``el`` is in the SVG namespace."""
     return isinstance(el.tag, str) and el.tag.startswith(SVG_NS)
 
 
 def classes(el: Element) -> list[str]:
+    """The classes of ``el``, in order."""
     return (el.get("class") or "").split()
 
 
 def has_class(el: Element, name: str) -> bool:
+    """Whether ``el`` has the class ``name``."""
     return name in classes(el)
 
 
 def add_class(el: Element, *names: str) -> None:
+    """Give ``el`` each class of ``names`` it does not have yet."""
     current = classes(el)
     el.set("class", " ".join(current + [n for n in names if n not in current]))
 
 
 def parent_map(root: Element) -> dict[Element, Element]:
+    """The parent of every element under ``root``: ElementTree keeps no links upwards."""
     return {child: parent for parent in root.iter() for child in parent}
 
 
@@ -76,6 +81,7 @@ def find_all(root: Element, match: Callable[[Element], bool]) -> list[Element]:
 
 
 def first(root: Element, match: Callable[[Element], bool]) -> Element | None:
+    """The first element that ``match`` accepts, ``root`` included (unlike :func:`find_all`), or None."""
     return next((el for el in root.iter() if isinstance(el.tag, str) and match(el)), None)
 
 
@@ -113,6 +119,7 @@ def unwrap(el: Element, parents: dict[Element, Element]) -> None:
 
 
 def replace(el: Element, new: Element, parents: dict[Element, Element]) -> None:
+    """Put ``new`` in the place of ``el``, with ``el``'s tail; nothing happens when ``el`` has no parent."""
     parent = parents.get(el)
     if parent is None:
         return
@@ -141,6 +148,7 @@ def _move_tail(el: Element, parent: Element) -> None:
 
 
 def element(tag: str, attrs: dict[str, str] | None = None, text: str | None = None, *children: Element) -> Element:
+    """A new element; attributes whose value is None are left out."""
     el = ET.Element(tag, {k: v for k, v in (attrs or {}).items() if v is not None})
     el.text = text
     el.extend(children)
@@ -179,5 +187,6 @@ def iter_serialized(el: Element) -> Iterator[str]:
 
 
 def serialize(el: Element) -> str:
+    """The HTML text of ``el`` and everything in it (see :func:`iter_serialized`)."""
     return "".join(iter_serialized(el))
 

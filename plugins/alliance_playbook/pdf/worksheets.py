@@ -27,6 +27,8 @@ _log = logging.getLogger(__name__)
 
 @dataclass
 class Worksheet:
+    """A built worksheet page, to print as a blank sheet."""
+
     id: str
     #: The built page, relative to the site folder.
     path: str

@@ -30,6 +30,7 @@ def _short(text: str, n: int = 32) -> str:
 
 
 def explore_svg(project: Project, graph: LinkGraph, link: Callable[..., str], _: Translator, case_limit: int = 40) -> Markup:
+    """The explore map as inline SVG, linked to the pages; past ``case_limit`` cases, one node per policy area."""
     columns: list[list[tuple[str, str, str, str]]] = [[], [], [], []]  # (key, label, href, tooltip)
     for phase in project.phases:
         columns[0].append((f"phase:{phase.id}", phase.title, link("phase", phase.id), phase.summary))

@@ -19,9 +19,11 @@ class _Titles:
         self.translate = translate
 
     def label(self, english: str) -> str:
+        """An interface label, translated and escaped."""
         return str(Markup.escape(self.translate(english)))
 
     def text(self, value: str) -> str:
+        """Text from YAML, escaped."""
         return str(Markup.escape(value))
 
 

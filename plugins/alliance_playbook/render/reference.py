@@ -13,6 +13,8 @@ from ..schema import json_schemas
 
 @dataclass
 class FieldRow:
+    """One row of a reference table: a field's path, type, limits, allowed values and description."""
+
     path: str
     type: str
     required: bool

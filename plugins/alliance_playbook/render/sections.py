@@ -39,6 +39,7 @@ def section_nav(project: Project, section: str, titles: NavText) -> list[Any]:
 
 
 def explore_page(site: PageRenderer) -> GeneratedPage:
+    """The explore page, with its map."""
     from .explore import explore_svg
 
     src = "explore/index.md"

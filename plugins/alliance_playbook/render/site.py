@@ -43,6 +43,8 @@ SECTION_PAGES = {"checklist": "checklist/index.md", "explore": "explore/index.md
 
 @dataclass
 class RenderOptions:
+    """How the pages are rendered: URLs, language, site name and address, template folders, sections."""
+
     directory_urls: bool = True
     language: str = "en"
     site_name: str = "Alliance Playbook"
@@ -146,6 +148,7 @@ class PageRenderer:
         return src_to_url_file(self.src(kind, id_), self.options.directory_urls)
 
     def link_from(self, page_url: str) -> tuple[Callable[..., Markup], Callable[[str], Markup]]:
+        """The ``link(kind, id)`` and ``asset(path)`` helpers of the page at ``page_url``: both give relative URLs."""
         # URLs are made of ids (checked against the id syntax: [a-z0-9-])
         # and our own paths, so they hold nothing to escape.
         def link(kind: str, id_: str = "") -> Markup:
@@ -157,6 +160,7 @@ class PageRenderer:
         return link, asset
 
     def title_of(self, kind: str, id_: str) -> str:
+        """The title of an item; its id when it has no title or does not exist."""
         target = self.project.get(kind, id_)
         return getattr(target, "title", id_) if target is not None else id_
 
@@ -166,12 +170,14 @@ class PageRenderer:
         return f'<a href="{Markup.escape(href)}" class="ap-xref">{plain(text)}</a>'
 
     def label(self, enum: str, value: Any) -> str:
+        """The translated label of an enum value ('' for None); a value with no label is shown as is."""
         if value is None:
             return ""
         labels = BUILTIN_ENUMS.get(enum) or (LESSON_KIND_LABELS if enum == "lesson_kind" else {})
         return self.translate(labels.get(str(value), str(value)))
 
     def country(self, code: str | None) -> str:
+        """The name of a country code, in the site's language when pycountry has it; an unknown code as is."""
         if not code:
             return ""
         name = country_codes().get(code, code)
@@ -188,9 +194,11 @@ class PageRenderer:
         return name
 
     def sector_of(self, partner_type: Any) -> str:
+        """The sector of a partner type (``government``, ``civil-society``...); ``other`` when unknown."""
         return SECTOR_OF_PARTNER_TYPE.get(str(partner_type), "other")
 
     def period(self, case: Any) -> str:
+        """When a case ran, as text (``2019 – 2021``, ``since 2020, ongoing``...); '' when unknown."""
         p = case.period
         if p is None or (not p.start and not p.end):
             return self.translate("ongoing") if p and p.ongoing else ""
@@ -204,6 +212,7 @@ class PageRenderer:
 
     # ----- pages ------------------------------------------------------------------------------
     def render(self, template: str, src_uri: str, **context: Any) -> str:
+        """``template`` rendered for the page at ``src_uri``, with the link, asset and Markdown helpers."""
         page_url = src_to_url_file(src_uri, self.options.directory_urls)
         link, asset = self.link_from(page_url)
 
