@@ -34,7 +34,9 @@ def copy_project(dest: Path) -> Path:
 
 
 def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": os.environ.get("ALLIANCE_PDF", "0"), **(env or {})}
+    # PDFs and the offline copy are off unless a test asks (they take seconds).
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": os.environ.get("ALLIANCE_PDF", "0"),
+                "ALLIANCE_OFFLINE_ZIP": os.environ.get("ALLIANCE_OFFLINE_ZIP", "0"), **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", *args], cwd=project, env=full_env, capture_output=True, text=True
     )

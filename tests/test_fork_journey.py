@@ -14,7 +14,7 @@ def test_fork_renames_recolours_adds_a_case_and_builds(project_copy: Path):
     config = project_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("site_name: Alliance Playbook", "site_name: Coastal Cities Playbook")
-    text = text.replace("primary: teal", "primary: indigo").replace("accent: deep orange", "accent: amber")
+    text = text.replace("primary: teal", "primary: indigo").replace("accent: teal", "accent: amber")
     config.write_text(text, encoding="utf-8")
     assert run_alliance("new", "case", "Harbour Flood Pact", "--path", str(project_copy)).returncode == 0
     case = project_copy / "casestudies/harbour-flood-pact.yml"

@@ -15,10 +15,24 @@ PACKAGE = ROOT / "plugins" / "alliance_playbook"
 CALL = re.compile(r"""_\((["'])(.+?)\1""")
 
 
+#: Our theme templates translate with t("...") (the `alliance` global).
+THEME_CALL = re.compile(r"""(?<![.\w])t\((["'])(.+?)\1""")
+
+
 def _used_labels() -> set[str]:
     found: set[str] = set()
-    for path in list((PACKAGE / "templates").rglob("*.j2")) + list((PACKAGE / "render").rglob("*.py")):
+    code = [*(PACKAGE / "templates").rglob("*.j2"), *(PACKAGE / "render").rglob("*.py"), *(PACKAGE / "kinds").rglob("*.py"),
+            *(PACKAGE / "adapters").rglob("*.py")]
+    for path in code:
         found |= {m.group(2) for m in CALL.finditer(path.read_text(encoding="utf-8"))}
+    for path in (PACKAGE / "theme").rglob("*.html"):
+        found |= {m.group(2) for m in THEME_CALL.finditer(path.read_text(encoding="utf-8"))}
+    from alliance_playbook.adapters.glue import MAIN_SECTIONS
+    from alliance_playbook.kinds.registry import BUILTIN
+
+    found |= {title for title, _src in MAIN_SECTIONS}
+    for kind in BUILTIN:
+        found |= set(kind.data_file_notes().values())
     for labels in list(BUILTIN_ENUMS.values()) + [LESSON_KIND_LABELS]:
         found |= set(labels.values())
     return found

@@ -194,7 +194,11 @@ def test_book_is_written_and_linked_from_every_page(built):
 def test_outline_follows_the_navigation(built):
     outline = outline_tree(built.reader)
     assert outline[0][0] == "Contents"
-    assert _strip_pages(outline[1:]) == sidebar_tree(built.site)
+    # The downloads and data pages are for the screen (front matter
+    # `book: false`): the book leaves them out, and nothing else.
+    screen_only = {"Downloads", "Descargas"}
+    assert _strip_pages(outline[1:]) == [entry for entry in sidebar_tree(built.site) if entry[0] not in screen_only]
+    assert not any(title in screen_only or title in ("Data", "Datos") for title, _p, _c in _flatten(outline))
     pages = [page for _title, page, _children in _flatten(outline)]
     assert pages == sorted(pages), "bookmarks out of reading order"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -163,11 +164,18 @@ def test_partner_worksheet_round_trip(page, context, browser, partner_url, tmp_p
     assert_candidates(page, CANDIDATES)
     assert_chart(page, CANDIDATES)
 
-    # CSV: RFC 4180, labels as headers, formula-looking text neutralised.
+    # CSV: RFC 4180, labels as headers, formula-looking text neutralised;
+    # named after the worksheet, the alliance (typed once) and the day.
+    with page.expect_download() as info:
+        page.click('[data-ap-ws-export="csv"]')
+    today = page.evaluate("AlliancePlaybook.today()")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", today) and abs((date.fromisoformat(today) - date.today()).days) <= 1
+    assert info.value.suggested_filename == f"partner-identification-{today}.csv"
+    page.get_by_role("textbox", name="Alliance name").fill("Riverside Food Alliance")
     with page.expect_download() as info:
         page.click('[data-ap-ws-export="csv"]')
     download = info.value
-    assert download.suggested_filename == "partner-identification.csv"
+    assert download.suggested_filename == f"partner-identification-riverside-food-alliance-{today}.csv"
     raw = Path(download.path()).read_bytes().decode("utf-8")
     assert raw.startswith("\ufeff\"Organization\",")
     assert raw.endswith("\r\n") and raw.count("\r\n") == 4  # header + 3 rows
@@ -188,7 +196,7 @@ def test_partner_worksheet_round_trip(page, context, browser, partner_url, tmp_p
     with page.expect_download() as info:
         page.click('[data-ap-ws-export="json"]')
     download = info.value
-    assert download.suggested_filename == "partner-identification.json"
+    assert download.suggested_filename == f"partner-identification-riverside-food-alliance-{today}.json"
     exported = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert exported["worksheet"] == "partner-identification" and exported["version"] == 1
     assert datetime.fromisoformat(exported["exported"].replace("Z", "+00:00")).year >= 2024
@@ -196,7 +204,7 @@ def test_partner_worksheet_round_trip(page, context, browser, partner_url, tmp_p
         {"name": c["name"], "type": c["type"], **{f: c[f] for f in SCALES}} for c in CANDIDATES]
     json_path = tmp_path / "partners.json"
     json_path.write_text(json.dumps(exported), encoding="utf-8")
-    assert "Downloaded partner-identification.json" in page.locator(".ap-ws-status").inner_text()
+    assert f"Downloaded partner-identification-riverside-food-alliance-{today}.json" in page.locator(".ap-ws-status").inner_text()
 
     # A new browser profile has nothing of this.
     other = browser.new_context()
@@ -395,7 +403,9 @@ def test_fork_form_worksheet(page, context, pulse_url):
     assert trust.locator("input[type=radio]").evaluate_all("els => els.map(e => e.value)") == ["1", "2", "3", "4", "5"]
     clarity = page.get_by_role("group", name="Clarity of roles")
     assert clarity.locator("input[type=radio]").evaluate_all("els => els.map(e => e.value)") == [str(v) for v in range(11)]
-    assert clarity.locator(".ap-scale-label").all_inner_texts() == ["None", "Complete"]
+    # The end labels under the scale, and each labelled value's name for screen readers.
+    assert clarity.locator(".ap-scale-ends span").all_inner_texts() == ["None", "Complete"]
+    assert clarity.get_by_role("radio", name="0 None").count() == 1 and clarity.get_by_role("radio", name="10 Complete").count() == 1
     assert page.get_by_role("spinbutton", name="Meetings this quarter").get_attribute("type") == "number"
     assert page.get_by_label("Next review").get_attribute("type") == "date"
     assert page.get_by_role("combobox", name="Charter signed").locator("option").all_inner_texts() == ["", "Yes", "No"]
@@ -430,7 +440,9 @@ def test_fork_form_worksheet(page, context, pulse_url):
 
     with page.expect_download() as info:
         page.click('[data-ap-ws-export="csv"]')
-    assert info.value.suggested_filename == "fork-quick-health.csv"
+    # The form's own "alliance" field names the file.
+    today = page.evaluate("AlliancePlaybook.today()")
+    assert info.value.suggested_filename == f"fork-quick-health-river-pact-{today}.csv"
     table = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"), newline="")))
     assert table == [
         ["Alliance name", "Lead partner type", "Trust", "Clarity of roles", "Meetings this quarter", "Next review",

@@ -91,8 +91,10 @@ def test_table_controls_are_named_and_unique(seed_site: Path):
     actions = [b["aria-label"] for b in row.select("td.ap-row-actions button")]
     assert actions == ["Move row 1 up", "Move row 1 down", "Remove row 1"]
 
+    # "Add a row" sits under the table, where the rows grow; the rest in the toolbar.
+    assert root.select_one(".ap-ws-scroll + .ap-ws-add [data-ap-add-row]") is not None
     toolbar = root.select_one(".ap-toolbar")
-    for selector in ("[data-ap-add-row]", "[data-ap-ws-export=csv]", "[data-ap-ws-export=json]", "input[type=file][data-ap-ws-import]",
+    for selector in ("[data-ap-ws-export=csv]", "[data-ap-ws-export=json]", "input[type=file][data-ap-ws-import]",
                      "[data-ap-ws-clear]", "[data-ap-print]", "[data-ap-print-blank]"):
         assert toolbar.select_one(selector) is not None, selector
     assert "never sent anywhere" in soup.select_one(".ap-privacy").get_text()

@@ -91,6 +91,10 @@ class Settings:
     directory_urls: bool = True
     #: Python files (relative to the project) that define extra content kinds.
     kinds: tuple[str, ...] = ()
+    #: Whether a build also makes the offline copy (a zip in downloads/),
+    #: and whether this build is that copy (ALLIANCE_OFFLINE=true).
+    offline_zip: bool = False
+    offline: bool = False
     pdf: PdfSettings = field(default_factory=PdfSettings)
 
     @property
@@ -149,8 +153,16 @@ def resolve(
         site_description=str(site.get("site_description") or ""),
         directory_urls=flag(site.get("use_directory_urls", True), "use_directory_urls"),
         kinds=tuple(options.get("kinds") or ()),
+        offline_zip=_env_flag(env, "ALLIANCE_OFFLINE_ZIP", flag(options.get("offline_copy", True), "offline_copy")),
+        offline=_env_flag(env, "ALLIANCE_OFFLINE", False),
         pdf=_pdf(pdf, options, site, env),
     )
+
+
+def _env_flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """A true/false environment variable, ``default`` when unset or empty."""
+    value = env.get(name, "").strip()
+    return flag(value, name) if value else default
 
 
 def _pdf(pdf: Mapping[str, Any] | None, alliance: Mapping[str, Any], site: Mapping[str, Any], env: Mapping[str, str]) -> PdfSettings:

@@ -45,3 +45,25 @@ def relative_url(from_url: str, to_url: str) -> str:
     if name:
         return "/".join(parts + [name])
     return "/".join(parts) + "/" if parts else "./"
+
+
+# ----- where the downloadable files live ------------------------------------------------------
+def pdf_path(site_name: str, filename: str = "") -> str:
+    """The whole guide's PDF: ``pdf/<filename>`` (only its last part, ``.pdf``
+    added), else ``pdf/<site-slug>.pdf``."""
+    from .model.types import slugify
+
+    name = posixpath.basename(filename.replace("\\", "/")) or f"{slugify(site_name, max_length=None) or 'guide'}.pdf"
+    return "pdf/" + (name if name.endswith(".pdf") else name + ".pdf")
+
+
+def worksheet_pdf_path(worksheet_id: str) -> str:
+    """One worksheet's blank printable PDF."""
+    return f"pdf/worksheets/{worksheet_id}.pdf"
+
+
+def offline_zip_path(site_name: str) -> str:
+    """The offline copy of the whole site, one zip file."""
+    from .model.types import slugify
+
+    return f"downloads/{slugify(site_name, max_length=None) or 'guide'}-offline.zip"

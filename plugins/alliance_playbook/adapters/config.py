@@ -40,6 +40,9 @@ class AllianceConfig(Config):
     organization = opt.Type(str, default="")
     #: Python files of the project that add kinds of content (see kinds/registry.py).
     kinds = opt.ListOfItems(opt.Type(str), default=[])
+    #: Make the offline copy (downloads/<site-slug>-offline.zip) with every
+    #: build; also ALLIANCE_OFFLINE_ZIP=0 or 1, which wins over this option.
+    offline_copy = opt.Type(bool, default=True)
 
 
 class AlliancePdfConfig(Config):

@@ -216,7 +216,7 @@ def _write_docs(docs: Path, content: Path, project: Project, renderer: PageRende
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, encoding="utf-8")
         count += 1
-    for rel, text in renderer.data_files():
+    for rel, text in [*renderer.assets(), *renderer.data_files()]:
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
     for rel, data in glue.asset_files():

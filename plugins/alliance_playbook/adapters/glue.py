@@ -12,6 +12,7 @@ from ..kinds.registry import load_registry
 from ..project import FileCache, Project, load_project
 from ..render.site import ASSET_DIR, RenderOptions
 from ..settings import ALL_SECTIONS, Settings, SettingsError
+from ..urls import offline_zip_path, pdf_path
 
 #: The browser files every site gets (``assets/alliance/``); common.js first:
 #: the page scripts use it.
@@ -44,14 +45,20 @@ def sections(settings: Settings, project: Project) -> tuple[str, ...]:
 
 
 def render_options(settings: Settings, project: Project, *, directory_urls: bool | None = None,
-                   pdf_links: bool = False, defer_nonce: str | None = None) -> RenderOptions:
+                   pdf_links: bool = False, defer_nonce: str | None = None, offline_zip: bool = False,
+                   offline_copy: bool = False) -> RenderOptions:
     """How the renderer renders this project (``directory_urls``: what the
-    engine finally uses, which Material's offline plugin may change)."""
+    engine finally uses, which Material's offline plugin may change;
+    ``pdf_links``/``offline_zip``: whether this build makes the PDFs and the
+    offline copy, so pages may link them)."""
     return RenderOptions(
         directory_urls=settings.directory_urls if directory_urls is None else directory_urls,
         language=settings.language, site_name=settings.site_name, site_url=settings.site_url,
         template_dirs=[settings.root / settings.templates_dir], sections=sections(settings, project),
         pdf_links=pdf_links, defer_nonce=defer_nonce,
+        pdf_book=pdf_path(settings.site_name, settings.pdf.filename) if pdf_links else "",
+        pdf_worksheets=pdf_links and settings.pdf.worksheets,
+        offline_zip=offline_zip_path(settings.site_name) if offline_zip else "", offline_copy=offline_copy,
     )
 
 
@@ -86,3 +93,17 @@ def shim_file() -> tuple[str, bytes]:
 def theme_dir() -> str:
     """Our theme overrides (the repository widget that calls no API)."""
     return str(Path(str(resources.files("alliance_playbook").joinpath("theme"))))
+
+
+#: The sections a lost reader is offered (the 404 page), with their index pages.
+MAIN_SECTIONS = (
+    ("Playbook", "playbook/index.md"), ("Worksheets", "worksheets/index.md"), ("Case studies", "casestudies/index.md"),
+    ("Lessons", "lessons/index.md"), ("Master checklist", "checklist/index.md"), ("Downloads", "downloads/index.md"),
+)
+
+
+def theme_globals(translate: Translator, sections: list[tuple[str, str]]) -> dict[str, object]:
+    """What our theme templates (footer, 404) use, as the ``alliance`` global:
+    ``t`` translates an interface text, ``sections`` lists (title, URL) of
+    the main sections this site has."""
+    return {"t": translate, "sections": [(translate(title), url) for title, url in sections]}

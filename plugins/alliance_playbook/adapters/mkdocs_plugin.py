@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -25,12 +25,15 @@ from ..i18n import Translator
 from ..markup.markdown import IslandError, cut_islands, fill_slots, islands_section, theme_safe_id
 from ..markup.safety import unsafe_content
 from ..project import FileCache, Project
+from ..render.blocks import BYTECODE_CACHE, split_html_blocks
+from ..render.downloads import SIZE_ATTR, human_size
 from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
-from ..render.site import BYTECODE_CACHE, PageRenderer, split_html_blocks
+from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
 from . import glue
 from .config import AllianceConfig, settings_for
+from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 
 log = get_plugin_logger(__name__)
 
@@ -47,6 +50,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
     renderer: PageRenderer | None = None
     in_nav: set[str] = set()
     serving = False
+    make_zip = False
+    offline_copy = False
 
     # on_startup knows the command: a preview (`serve`) makes no PDF, so its
     # pages must not link one.
@@ -81,6 +86,13 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             loud, message = note
             (log.warning if loud else log.info)(message)  # asked for by name: loud (fails --strict)
         _tags_slug_from_text(config)
+        # The offline copy (ALLIANCE_OFFLINE=true, or Material's offline plugin
+        # switched on) links pages as .html files, which open from a disk.
+        offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+        self.offline_copy = self.settings.offline or bool(offline and offline.config.get("enabled"))
+        if self.offline_copy:
+            config.use_directory_urls = False
+        self.make_zip = self.settings.offline_zip and not self.offline_copy and not self.serving
         # Our theme folder sits after the user's custom_dir and before the
         # theme's own, so a fork can still override any template we override.
         theme_dir = glue.theme_dir()
@@ -108,7 +120,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
     def _make_renderer(self, config: MkDocsConfig) -> PageRenderer:
         assert self.project is not None
         options = glue.render_options(self.settings, self.project, directory_urls=config.use_directory_urls,
-                                      pdf_links=self.settings.pdf.enabled and not self.serving, defer_nonce=self.nonce)
+                                      pdf_links=self.settings.pdf.enabled and not self.serving, defer_nonce=self.nonce,
+                                      offline_zip=self.make_zip, offline_copy=self.offline_copy)
         return PageRenderer(self.project, options)
 
     # on_files: the generated pages join the docs as virtual files (nothing is
@@ -123,6 +136,7 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
         self.nonce = secrets.token_hex(8)
         self.renderer = self._make_renderer(config)
         self.heads: dict[str, str] = {}
+        self.sized_pages: list[Path] = []
         self.blocks: dict[str, list[str]] = {}
         self.islands: dict[str, int] = {}
         #: Generated page source -> the YAML file it is made from (or "").
@@ -152,6 +166,8 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
             if page.edit_path:
                 file.edit_uri = posixpath.relpath((root / page.edit_path).as_posix(), docs.as_posix())
             files.append(file)
+        for path, content in self.renderer.assets():
+            files.append(File.generated(config, path, content=content))
         for path, content in self.renderer.data_files():
             files.append(File.generated(config, path, content=content))
         for path, data in glue.asset_files():
@@ -204,28 +220,55 @@ class AlliancePlugin(BasePlugin[AllianceConfig]):
 
     # The theme's templates are compiled once per process, not once per
     # `serve` rebuild (see MemoryBytecodeCache).
+    # Our theme templates (footer, 404) get their texts and the main
+    # sections' addresses as `alliance`.
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if env.bytecode_cache is None:
             env.bytecode_cache = BYTECODE_CACHE
+        if self.renderer is not None:
+            env.globals["alliance"] = glue.theme_globals(self.translator, [
+                (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None])
         return env
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
-    # Markdown cannot reach; it is added to the finished HTML.
+    # Markdown cannot reach; it is added to the finished HTML. Pages that
+    # show a file's size (made after the pages) are noted for on_post_build.
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         head = getattr(self, "heads", {}).get(page.file.src_uri)
         if head:
             output = output.replace("</head>", head + "\n</head>", 1)
+        if SIZE_ATTR in output:
+            self.sized_pages.append(Path(page.file.abs_dest_path))
         return output
 
     # Material reads search/search_index.js instead of the JSON when a page
     # is opened from file:// (its offline plugin writes it only in offline
     # builds); writing it always keeps search working in a downloaded copy.
     @event_priority(-90)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _search_script(self, *, config: MkDocsConfig) -> None:
         index = Path(config.site_dir) / "search" / "search_index.json"
         script = index.with_suffix(".js")
         if index.is_file() and not script.is_file():
             script.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+
+    # Last of all (after the PDFs): the offline copy, then the sizes of the
+    # files the downloads page offers.
+    @event_priority(-100)
+    def _offline_and_sizes(self, *, config: MkDocsConfig) -> None:
+        site_dir = Path(config.site_dir)
+        if self.make_zip and self.renderer is not None:
+            target = site_dir / self.renderer.options.offline_zip
+            log.info(f"Building the offline copy ({target.relative_to(site_dir)}); ALLIANCE_OFFLINE_ZIP=0 skips it")
+            try:
+                size = build_offline_copy(str(config.config_file_path), target, target.stem, strict=bool(config.strict))
+            except OfflineCopyError as exc:
+                raise PluginError(f"alliance: {exc}\nSet ALLIANCE_OFFLINE_ZIP=0 (or `offline_copy: false` under alliance in mkdocs.yml) to build without it.") from None
+            log.info(f"Offline copy: {human_size(size)}")
+        missing = fill_sizes(site_dir, self.sized_pages)
+        for path in missing:
+            log.warning(f"alliance: the downloads page offers {path}, which this build did not make")
+
+    on_post_build = CombinedEvent(_search_script, _offline_and_sizes)
 
     # Data folders outside docs_dir are watched too, so editing a case study
     # YAML file rebuilds the preview.

@@ -28,6 +28,7 @@ from ..pdf.build import build_book_and_worksheets
 from ..pdf.nav import page_title
 from ..pdf.worksheets import Worksheet
 from ..settings import SettingsError
+from ..urls import worksheet_pdf_path
 from .config import AlliancePdfConfig, settings_for
 
 log = get_plugin_logger(__name__)
@@ -99,6 +100,13 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
                     f"{INFO_PLACEHOLDER}</p>\n")
             end = html.find("</h1>")
             return html[: end + 5] + "\n" + link + html[end + 5:] if end >= 0 else link + html
+        sheet = _WORKSHEET_SRC.fullmatch(page.file.src_uri)
+        if sheet and self.sheets and 'class="ap-blank"' in html:
+            # A worksheet page offers its own sheet first, the book second.
+            sheet_href = get_relative_url(worksheet_pdf_path(sheet.group(1)), page.url)
+            return html + (f'\n<p class="ap-pdf-link ap-noprint">{Markup.escape(_("Download PDF"))}: '
+                           f'<a href="{Markup.escape(sheet_href)}">{Markup.escape(_("this worksheet, blank to print"))}</a> · '
+                           f'<a href="{Markup.escape(href)}">{Markup.escape(_("the whole guide"))}</a></p>\n')
         return html + f'\n<p class="ap-pdf-link ap-noprint"><a href="{Markup.escape(href)}">{Markup.escape(_("Download PDF"))}</a></p>\n'
 
     # on_post_page notes which built files carry the size/date placeholder.
@@ -131,13 +139,29 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
 
 
 def book_structure(nav: Navigation, files: Files) -> list[NavNode]:
-    """The navigation tree, plus built pages it does not list, under their parent."""
-    tree = nav_from_mkdocs(nav.items)
-    others = [NavNode(page_title(f.page) if f.page else f.name, f.url, f.dest_uri) for f in files.documentation_pages()]
+    """The navigation tree, plus built pages it does not list, under their
+    parent; pages whose front matter says ``book: false`` are left out."""
+    pages = files.documentation_pages()
+    left_out = {f.dest_uri for f in pages if f.page is not None and (f.page.meta or {}).get("book") is False}
+    tree = without(nav_from_mkdocs(nav.items), left_out)
+    others = [NavNode(page_title(f.page) if f.page else f.name, f.url, f.dest_uri) for f in pages if f.dest_uri not in left_out]
     homeless = attach_orphans(tree, others)
     if homeless:
         log.info("PDF: pages outside the navigation with no parent page are left out: " + ", ".join(p.url or "" for p in homeless))
     return tree
+
+
+def without(nodes: list[NavNode], paths: set[str]) -> list[NavNode]:
+    """The tree without the pages at ``paths``; what was under a page left
+    out moves up, and a section left empty goes."""
+    out: list[NavNode] = []
+    for node in nodes:
+        children = without(node.children, paths)
+        if node.path in paths:
+            out.extend(children)
+        elif node.is_page or children:
+            out.append(NavNode(node.title, node.url, node.path, children))
+    return out
 
 
 def worksheet_pages(files: Files, site_dir: Path) -> list[Worksheet]:
@@ -159,4 +183,4 @@ def _fill_info(path: Path, info: str) -> None:
     path.write_text(html.replace(INFO_PLACEHOLDER, f"<span data-ap-pdf-info>({Markup.escape(info)})</span>"), encoding="utf-8")
 
 
-__all__ = ["AlliancePdfPlugin", "book_structure", "worksheet_pages"]
+__all__ = ["AlliancePdfPlugin", "book_structure", "without", "worksheet_pages"]

@@ -4,6 +4,11 @@
  * query string (?area=environment,health&ptype=business&text=water) so a
  * filtered view can be shared. Nothing is stored or sent anywhere.
  *
+ * The text is searched in each card and in the rest of its case (partner
+ * names, tags, place, lessons, steps, challenge, approach, outcomes, quotes:
+ * casestudies-search.js); matched words are marked, and a line under the
+ * card shows where a word the card does not show was found.
+ *
  * The text parameter is "text", not "q": Material's search reads "?q=" on
  * every page and would open its search overlay over the filtered list.
  *
@@ -46,12 +51,26 @@
       })
     };
   });
+  // The rest of each case's text (partners, tags, place, lessons, steps,
+  // challenge, approach...), from casestudies-search.js: [[what, text], ...].
+  var extra = window.AlliancePlaybookCaseText;
+  var AP = window.AlliancePlaybook;
   var cards = slice.call(root.querySelectorAll("li.ap-case-card")).map(function (el) {
     var values = {};
     facets.forEach(function (f) {
       values[f.name] = (el.getAttribute("data-" + f.name) || "").split(/\s+/).filter(Boolean);
     });
-    return { el: el, values: values, text: fold(el.textContent) };
+    var fields = AP.own(extra, el.getAttribute("data-id") || "");
+    fields = Array.isArray(fields) ? fields.filter(function (p) { return Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string"; }) : [];
+    var shown = slice.call(el.querySelectorAll(".ap-card-title, .ap-summary"));
+    var text = fold(el.textContent);
+    return {
+      el: el, values: values, text: text,
+      fields: fields.map(function (p) { return { what: p[0], text: p[1], folded: fold(p[1]) }; }),
+      all: text + "\n" + fields.map(function (p) { return fold(p[1]); }).join("\n"),
+      shown: shown, originals: shown.map(function (n) { return n.cloneNode(true); }),
+      snippet: el.querySelector(".ap-snippet"), key: ""
+    };
   });
 
   function state() {
@@ -65,7 +84,7 @@
   // Does the card pass every active filter, leaving out facet `skip`?
   function passes(card, st, skip) {
     for (var i = 0; i < st.words.length; i++) {
-      if (card.text.indexOf(st.words[i]) < 0) return false;
+      if (card.all.indexOf(st.words[i]) < 0) return false;
     }
     return facets.every(function (f) {
       var want = st.chosen[f.name];
@@ -74,12 +93,86 @@
     });
   }
 
+  // ----- showing the matched words ---------------------------------------------------------
+  // Where the folded words occur in text, as [start, end) of the original
+  // text (folding may change lengths), overlaps merged.
+  function ranges(text, found) {
+    var folded = "", start = [], end = [];
+    for (var i = 0; i < text.length;) {
+      var ch = String.fromCodePoint(text.codePointAt(i)), f = fold(ch);
+      for (var k = 0; k < f.length; k++) { start.push(i); end.push(i + ch.length); }
+      folded += f;
+      i += ch.length;
+    }
+    var out = [];
+    found.forEach(function (w) {
+      for (var at = folded.indexOf(w); at >= 0; at = folded.indexOf(w, at + w.length)) out.push([start[at], end[at + w.length - 1]]);
+    });
+    out.sort(function (a, b) { return a[0] - b[0]; });
+    return out.reduce(function (acc, r) {
+      var last = acc[acc.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]); else acc.push(r.slice());
+      return acc;
+    }, []);
+  }
+  // Text with its matches in <mark>, built as nodes: the text is never parsed.
+  function marked(text, found) {
+    var frag = document.createDocumentFragment(), at = 0;
+    ranges(text, found).forEach(function (r) {
+      if (r[0] > at) frag.appendChild(document.createTextNode(text.slice(at, r[0])));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(r[0], r[1]);
+      frag.appendChild(m);
+      at = r[1];
+    });
+    if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
+    return frag;
+  }
+  function markIn(el, found) {
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (n) { if (ranges(n.data, found).length) n.parentNode.replaceChild(marked(n.data, found), n); });
+  }
+  // A few words around the first match, for words the card itself does not show.
+  function excerpt(text, found) {
+    var r = ranges(text, found)[0];
+    if (!r) return null;
+    var from = Math.max(0, r[0] - 50), to = Math.min(text.length, r[1] + 90);
+    while (from > 0 && from > r[0] - 70 && !/\s/.test(text[from - 1])) from--;
+    while (to < text.length && to < r[1] + 110 && !/\s/.test(text[to])) to++;
+    return (from > 0 ? "…" : "") + text.slice(from, to).trim() + (to < text.length ? "…" : "");
+  }
+  function highlight(card, words) {
+    card.shown.forEach(function (node, i) {
+      var fresh = card.originals[i].cloneNode(true);
+      node.parentNode.replaceChild(fresh, node);
+      card.shown[i] = fresh;
+    });
+    var found = words.filter(function (w) { return w.length > 1; });
+    if (!card.snippet) return;
+    card.snippet.textContent = "";
+    card.snippet.hidden = true;
+    if (!found.length) return;
+    card.shown.forEach(function (node) { markIn(node, found); });
+    var missing = found.filter(function (w) { return card.text.indexOf(w) < 0; });
+    var field = missing.length ? card.fields.filter(function (f) { return missing.some(function (w) { return f.folded.indexOf(w) >= 0; }); })[0] : null;
+    if (!field) return;
+    var label = document.createElement("strong");
+    label.textContent = field.what + ": ";
+    card.snippet.appendChild(label);
+    card.snippet.appendChild(marked(excerpt(field.text, missing) || field.text.slice(0, 140), found));
+    card.snippet.hidden = false;
+  }
+
   function update() {
     var st = state(), shown = 0;
     cards.forEach(function (card) {
       var ok = passes(card, st, null);
       card.el.hidden = !ok;
       if (ok) shown++;
+      // Marks are redrawn only when a card's words change (typing re-runs this).
+      var key = ok ? st.words.join(" ") : "";
+      if (card.key !== key) { card.key = key; highlight(card, ok ? st.words : []); }
     });
     // An option's count: the cases that would match with it added, given the
     // other facets' choices (its own facet is OR-ed, so it is left out).

@@ -13,6 +13,7 @@
  *   [data-ap-progress]             progress text of the enclosing checklist
  *   [data-ap-step-progress=<step>] badge of a step card (data-items, data-phase)
  *   [data-ap-phase-progress=<phase>], [data-ap-overall-progress]
+ *   [data-ap-steps-done]           how many steps are done (all items ticked)
  *   [data-ap-reset=<step>|all], [data-ap-export=md|csv], [data-ap-import]
  *   .ap-js-only[hidden]            controls shown only when this script runs
  *
@@ -94,6 +95,17 @@
       showProgress(p, tally(steps, known.order.filter(function (id) { return steps[id].phase === phase; })));
     });
     all("[data-ap-overall-progress]").forEach(function (p) { showProgress(p, tally(steps, known.order)); });
+    // "3 of 12 steps done, 2 started": a step is done when every item is ticked.
+    var done = 0, started = 0;
+    known.order.forEach(function (id) {
+      var pair = tally(steps, [id]);
+      if (pair.total && pair.done === pair.total) done++;
+      else if (pair.done) started++;
+    });
+    all("[data-ap-steps-done]").forEach(function (p) {
+      var summary = { done: done, total: known.order.length, started: started };
+      p.textContent = t(started ? "steps-done-started" : "steps-done", summary);
+    });
   }
 
   function load() {

@@ -106,6 +106,20 @@
   function csv(rows) {
     return "\ufeff" + rows.map(function (cells) { return cells.map(csvCell).join(","); }).join("\r\n") + "\r\n";
   }
+  /* A piece of a file name from any text: letters and digits of any script,
+   * lower case, runs of anything else as one hyphen, at most `max` long.
+   * "Riverside Food Alliance" gives "riverside-food-alliance". */
+  function fileSlug(text, max) {
+    var s = String(text || "").normalize("NFKC").toLowerCase();
+    try { s = s.replace(/[^\p{L}\p{N}]+/gu, "-"); } catch (e) { s = s.replace(/[^a-z0-9]+/g, "-"); }
+    s = cut(s.replace(/^-+|-+$/g, ""), max || 40);
+    return s.replace(/-+$/, "");
+  }
+  /* Today's date as YYYY-MM-DD, on the reader's clock. */
+  function today() {
+    var d = new Date(), pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
   /* Offers body as a file to save; nothing leaves the device. */
   function download(name, type, body) {
     var a = document.createElement("a");
@@ -128,6 +142,7 @@
 
   window.AlliancePlaybook = {
     own: own, record: record, toArray: toArray, fmt: fmt, readJSON: readJSON, texts: texts, count: count, cut: cut,
-    storage: storage, csvCell: csvCell, csv: csv, download: download, readFile: readFile
+    storage: storage, csvCell: csvCell, csv: csv, download: download, readFile: readFile,
+    fileSlug: fileSlug, today: today
   };
 })();

@@ -26,7 +26,7 @@
   var MAX_TEXT = 10000;   // characters of one text value
   var MAX_NAME = 80;      // characters of a foreign worksheet name quoted in the status line
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var POINT_COLOUR = "#1f6f8b";  // charts.RESULT, so points match the build-time chart
+  var POINT_COLOUR = "#00796b";  // charts.RESULT, so points match the build-time chart
 
   // ===== values ==============================================================================
   function isEmptyValue(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length); }
@@ -83,7 +83,12 @@
     this.def = def;
     this.t = AP.texts(root);
     this.id = root.getAttribute("data-id") || def.id;
-    this.storageKey = "alliance:" + (root.getAttribute("data-ap-site") || "default") + ":worksheet:" + this.id;
+    var site = root.getAttribute("data-ap-site") || "default";
+    this.storageKey = "alliance:" + site + ":worksheet:" + this.id;
+    // The alliance's name, shared by every worksheet of the site: typed once,
+    // it names the exported files (or the worksheet's own "alliance" field does).
+    this.nameKey = "alliance:" + site + ":alliance-name";
+    this.nameInput = root.querySelector("[data-ap-alliance-name]");
     this.fields = def.fields;
     this.isTable = root.getAttribute("data-layout") !== "form";
     this.maxRows = this.isTable ? MAX_ROWS : 1;
@@ -388,11 +393,20 @@
     });
     return AP.csv(lines);
   };
+  /* The exported file's name: the worksheet, the alliance and the date, as
+   * in alliance-health-check-riverside-2026-12-01.csv. The date is the
+   * answers' own (a form's "date" field) when given, else today's. */
+  W.fileName = function (kind, rows) {
+    var first = rows[0] || record();
+    var alliance = typeof own(first, "alliance") === "string" && first.alliance.trim() ? first.alliance : AP.storage.get(this.nameKey);
+    var date = !this.isTable && /^\d{4}-\d{2}-\d{2}$/.test(String(own(first, "date") || "")) ? first.date : AP.today();
+    return [AP.fileSlug(this.id, 60), AP.fileSlug(alliance || "", 40), date].filter(Boolean).join("-") + "." + kind;
+  };
   W.exportAs = function (kind) {
     var all = this.collect(), t = this.t;
     var missing = this.missingRequired(all);
     var rows = all.filter(function (r) { return !this.rowIsEmpty(r); }, this);
-    var name = this.id + "." + kind;
+    var name = this.fileName(kind, rows);
     if (kind === "csv") AP.download(name, "text/csv", this.toCsv(rows));
     else AP.download(name, "application/json", JSON.stringify({ worksheet: this.id, version: VERSION, exported: new Date().toISOString(), rows: rows }, null, 2) + "\n");
     var parts = [t("downloaded", { file: name })];
@@ -496,7 +510,15 @@
       if (ev.type === "change") this.importFile(target);
       return;
     }
-    if (target.closest && target.closest("[data-field]")) this.refresh(true);
+    if (target === this.nameInput) { this.saveName(target.value); return; }
+    var field = target.closest && target.closest("[data-field]");
+    if (!field) return;
+    if (field.getAttribute("data-field") === "alliance" && !this.isTable) this.saveName(field.value);
+    this.refresh(true);
+  };
+  W.saveName = function (value) {
+    var name = cut(String(value || "").trim(), 120);
+    if (name) AP.storage.set(this.nameKey, name); else AP.storage.remove(this.nameKey);
   };
   W.start = function () {
     var self = this;
@@ -513,7 +535,20 @@
       this.writeRow(this.blankRow, null);  // the browser may have refilled row 0 on reload
     }
     this.restore();
+    this.watchWidth();
+    if (this.nameInput) this.nameInput.value = AP.storage.get(this.nameKey) || "";
     this.root.classList.add("ap-ws-ready");
+  };
+
+  /* Says when the table is wider than its box (so columns are out of sight),
+   * and only then. */
+  W.watchWidth = function () {
+    var hint = this.root.querySelector("[data-ap-scroll-hint]"), box = this.root.querySelector(".ap-ws-scroll");
+    if (!hint || !box) return;
+    var check = function () { hint.hidden = !(box.scrollWidth > box.clientWidth + 1) || getComputedStyle(box).overflowX === "visible"; };
+    check();
+    if (window.ResizeObserver) new ResizeObserver(check).observe(box);
+    else window.addEventListener("resize", check);
   };
 
   function setup(root) {

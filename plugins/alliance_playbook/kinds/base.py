@@ -62,7 +62,8 @@ class Site(Protocol):
     def translate(self, text: str, **values: object) -> str: ...
 
     def page(self, template: str, src: str, title: str, kind: str, entity: Any = None, scripts: tuple[str, ...] = (),
-             description: str = "", tags: Sequence[str] = (), **context: Any) -> GeneratedPage: ...
+             description: str = "", tags: Sequence[str] = (), hide: Sequence[str] = (), book: bool = True,
+             **context: Any) -> GeneratedPage: ...
 
     def label(self, enum: str, value: Any) -> str: ...
 
@@ -227,3 +228,13 @@ class Kind:
     def data_files(self, project: ProjectView, graph: Any) -> list[tuple[str, str]]:
         """Extra data files of this kind (path in the site, text)."""
         return []
+
+    def assets(self, site: Site) -> list[tuple[str, str]]:
+        """Files this kind's pages load (path in the site, text), such as
+        the case index's search text; our own scripts' folder only."""
+        return []
+
+    def data_file_notes(self) -> dict[str, str]:
+        """What each of :meth:`data_files` holds, in a sentence (English,
+        translated on the ``data/`` page)."""
+        return {}

@@ -157,10 +157,6 @@ CSV_COLUMNS = [
 #: full-width forms some spreadsheets read as the same signs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: Filter groups of the case index, in order, with their headings.
-FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "country": "Country", "scope": "Scope",
-          "form": "Alliance form", "lesson": "Lesson", "step": "Step"}
-
-
 def safe_cell(value: Any) -> str:
     """A CSV cell a spreadsheet will not run as a formula (OWASP advice)."""
     text = "" if value is None else str(value)
@@ -205,8 +201,11 @@ class CaseStudyKind(Kind):
     # ----- pages ---------------------------------------------------------------------------
     def pages(self, site: Site) -> list[GeneratedPage]:
         """The filterable index, then a page per published case."""
+        from . import casestudy_index as index
+
         out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
-                         scripts=("casefilter.js",), facets=self.facets(site), facet_values=lambda case: self.facet_values(site, case))]
+                         scripts=("casefilter.js",), facets=index.facets(site), facet_values=lambda case: index.facet_values(site, case),
+                         search_script=index.SEARCH_SCRIPT)]
         for case in site.project.cases.values():
             out.append(self.page(site, case))
         return out
@@ -229,45 +228,6 @@ class CaseStudyKind(Kind):
         )
         page.head = f'<script type="application/ld+json">{self.jsonld(site, case)}</script>'
         return page
-
-    def facets(self, site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """Filter groups for the case index: (facet, heading, [(value, label)])."""
-        project = site.project
-        values: dict[str, dict[str, str]] = {k: {} for k in FACETS}
-        for case in project.cases.values():
-            for a in case.policy_areas:
-                values["area"][str(a)] = site.label("policy_area", a)
-            for partner in case.partners:
-                values["ptype"][str(partner.type)] = site.label("partner_type", partner.type)
-                sector = site.sector_of(partner.type)
-                values["sector"][sector] = site.label("sector", sector)
-            loc = case.location
-            if loc and loc.country:
-                values["country"][loc.country] = site.country(loc.country)
-            if loc and loc.scope:
-                values["scope"][str(loc.scope)] = site.label("scope", loc.scope)
-            if case.alliance_form:
-                values["form"][str(case.alliance_form)] = site.label("alliance_form", case.alliance_form)
-            for lesson in case.lessons:
-                values["lesson"][lesson.lesson] = project.lessons[lesson.lesson].title
-            for s in case.steps or []:
-                values["step"][s] = project.steps[s].title
-        return [(k, site.translate(FACETS[k]), sorted(v.items(), key=lambda kv: kv[1].casefold())) for k, v in values.items() if v]
-
-    @staticmethod
-    def facet_values(site: Site, case: CaseStudy) -> dict[str, list[str]]:
-        """What a case's card says for each filter group (its data-* attributes)."""
-        loc = case.location
-        return {
-            "area": [str(a) for a in case.policy_areas],
-            "ptype": sorted({str(p.type) for p in case.partners}),
-            "sector": sorted({site.sector_of(p.type) for p in case.partners}),
-            "country": [loc.country] if loc and loc.country else [],
-            "scope": [str(loc.scope)] if loc and loc.scope else [],
-            "form": [str(case.alliance_form)] if case.alliance_form else [],
-            "lesson": [r.lesson for r in case.lessons],
-            "step": list(case.steps or []),
-        }
 
     @staticmethod
     def jsonld(site: Site, case: CaseStudy) -> str:
@@ -297,6 +257,14 @@ class CaseStudyKind(Kind):
 
     def data_files(self, project: ProjectView, graph: Any) -> list[tuple[str, str]]:
         return [("data/casestudies.csv", self.csv(project))]
+
+    def assets(self, site: Site) -> list[tuple[str, str]]:
+        from . import casestudy_index as index
+
+        return [(index.SEARCH_SCRIPT, index.search_script(site))]
+
+    def data_file_notes(self) -> dict[str, str]:
+        return {"data/casestudies.csv": "One row per case study, for spreadsheets; lists are joined with “; ”."}
 
     def csv(self, project: ProjectView) -> str:
         """One row per published case; lists joined with '; '."""

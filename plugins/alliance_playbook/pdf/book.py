@@ -17,6 +17,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from ..model.types import slugify
+from ..urls import pdf_path
 from . import tree as t
 from .links import LinkMap, collect_ids, prefix_ids, rewrite_links, rewrite_media
 from .nav import NavNode, walk
@@ -67,8 +68,7 @@ class PdfOptions:
     def pdf_name(self) -> str:
         """The PDF's file name: the last part of ``filename``, else the site
         name's slug; ``.pdf`` added when missing."""
-        name = Path(self.filename).name or f"{_slug(self.site_name) or 'guide'}.pdf"  # never a path out of site/pdf/
-        return name if name.endswith(".pdf") else name + ".pdf"
+        return pdf_path(self.site_name, self.filename).removeprefix("pdf/")  # never a path out of site/pdf/
 
     def _(self, text: str) -> str:
         return self.translate(text) if self.translate is not None else text

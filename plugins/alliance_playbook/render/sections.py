@@ -24,6 +24,10 @@ def section_pages(site: PageRenderer, section: str) -> list[GeneratedPage]:
         return [explore_page(site)]
     if section == "reference":
         return reference_pages(site)
+    if section == "data":
+        from .downloads import downloads_pages
+
+        return downloads_pages(site)
     return []
 
 
@@ -35,6 +39,8 @@ def section_nav(project: Project, section: str, titles: NavText) -> list[Any]:
         return [{titles.label("Explore"): "explore/index.md"}]
     if section == "reference":
         return [{titles.label("Reference"): ["reference/index.md"] + [f"reference/{k.schema_name}.md" for k in reference_kinds(project.registry)]}]
+    if section == "data":
+        return [{titles.label("Downloads"): ["downloads/index.md", "data/index.md"]}]
     return []
 
 
@@ -44,7 +50,7 @@ def explore_page(site: PageRenderer) -> GeneratedPage:
 
     src = "explore/index.md"
     link, _asset = site.link_from(src_to_url_file(src, site.options.directory_urls))
-    return site.page("explore.md.j2", src, site.translate("Explore"), "explore",
+    return site.page("explore.md.j2", src, site.translate("Explore"), "explore", hide=("navigation", "toc"),
                      svg=explore_svg(site.project, site.graph, link, site.translate))
 
 

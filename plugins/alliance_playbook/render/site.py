@@ -34,11 +34,13 @@ from ..project import Project
 from ..settings import ALL_SECTIONS
 from ..urls import relative_url, src_to_url_file
 from ..wikilinks import WikiLink
+from .blocks import BYTECODE_CACHE
 
 _TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 ASSET_DIR = "assets/alliance"
 #: Pages that belong to no kind: section -> source path.
-SECTION_PAGES = {"checklist": "checklist/index.md", "explore": "explore/index.md", "reference": "reference/index.md"}
+SECTION_PAGES = {"checklist": "checklist/index.md", "explore": "explore/index.md", "reference": "reference/index.md",
+                 "downloads": "downloads/index.md", "data": "data/index.md"}
 
 
 @dataclass
@@ -53,6 +55,13 @@ class RenderOptions:
     sections: Sequence[str] = ALL_SECTIONS
     #: Link the printable PDFs (only when the PDF plugin makes them).
     pdf_links: bool = False
+    #: What the downloads page offers: the book's site path ("" when no PDF
+    #: is made), whether each worksheet has a PDF, the offline copy's path
+    #: ("" when none is made), and whether this build is the offline copy.
+    pdf_book: str = ""
+    pdf_worksheets: bool = False
+    offline_zip: str = ""
+    offline_copy: bool = False
     #: Leave Markdown fields to the site's own Markdown pass (MkDocs plugin):
     #: a secret per build that marks where they go (see markup.markdown).
     defer_nonce: str | None = None
@@ -68,33 +77,12 @@ def _front_matter(title: str, **extra: Any) -> str:
     # The theme prints meta values without escaping: escape every text here.
     meta: dict[str, Any] = {"title": str(Markup.escape(title))}
     for key, value in extra.items():
-        if value:
+        if isinstance(value, bool):
+            meta[key] = value
+        elif value:
             meta[key] = [str(Markup.escape(v)) for v in value] if isinstance(value, list) else str(Markup.escape(value))
     # JSON is valid YAML, and safe whatever the text contains.
     return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items()) + "---\n\n"
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in memory between builds of one process.
-
-    ``mkdocs serve`` makes new Jinja environments for every rebuild; compiling
-    the same templates again cost about 0.2 s a rebuild. Jinja keys each entry
-    by the template's source checksum, so an edited template is recompiled.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-BYTECODE_CACHE = MemoryBytecodeCache()
 
 
 class PageRenderer:
@@ -126,6 +114,7 @@ class PageRenderer:
             project=project, graph=self.graph, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS, pdf_links=self.options.pdf_links,
         )
         self._builtin_cache: dict[str, bool] = {}
+        self._data_files: list[tuple[str, str]] | None = None
         self.env.filters["period"] = self.period
         self.env.filters["mdh"] = plain  # kept for templates of forks
         self.env.filters["with_code"] = with_code
@@ -222,13 +211,20 @@ class PageRenderer:
         return self.env.get_template(template).render(link=link, asset=asset, md=md, page_url=page_url, **context)
 
     def page(self, template: str, src: str, title: str, kind: str, entity: Any = None, scripts: tuple[str, ...] = (),
-             description: str = "", tags: Sequence[str] = (), **context: Any) -> GeneratedPage:
-        """One page: ``template`` rendered with ``context``, its front matter and scripts."""
+             description: str = "", tags: Sequence[str] = (), hide: Sequence[str] = (), book: bool = True,
+             **context: Any) -> GeneratedPage:
+        """One page: ``template`` rendered with ``context``, its front matter and scripts.
+
+        ``hide`` names parts of the theme's layout the page does without
+        (``navigation``, ``toc``): wide worksheet tables take the full width.
+        ``book=False`` keeps a page that only makes sense on screen (the
+        downloads) out of the PDF (front matter ``book: false``).
+        """
         self.md.take_islands()
         body = self.render(template, src, title=title, scripts=scripts, **context)
         islands = self.md.take_islands()
         edit = entity.path if entity is not None and entity.path else None
-        head = _front_matter(title, description=description, tags=list(tags))
+        head = _front_matter(title, description=description, tags=list(tags), hide=list(hide), **({} if book else {"book": False}))
         if scripts:
             # Deferred scripts run in order: the shared module first.
             _, asset = self.link_from(src_to_url_file(src, self.options.directory_urls))
@@ -258,10 +254,24 @@ class PageRenderer:
             out.extend(section_pages(self, section))
         return out
 
+    def assets(self) -> list[tuple[str, str]]:
+        """Files the generated pages load (the case index's search text), for
+        the kinds whose sections are built."""
+        out: list[tuple[str, str]] = []
+        for section in self.options.sections:
+            for kind in self.project.registry.in_section(section):
+                out.extend(kind.assets(self))
+        return out
+
     def data_files(self) -> list[tuple[str, str]]:
-        """The data exports, when the ``data`` section is on."""
+        """The data exports, when the ``data`` section is on (made once per renderer)."""
         if "data" not in self.options.sections:
             return []
+        if self._data_files is None:
+            self._data_files = self._make_data_files()
+        return self._data_files
+
+    def _make_data_files(self) -> list[tuple[str, str]]:
         from .exports import playbook_json
 
         with paused_gc():
@@ -269,42 +279,6 @@ class PageRenderer:
             for kind in self.project.registry:
                 files.extend(kind.data_files(self.project, self.graph))
             return files
-
-
-def split_html_blocks(markdown_text: str) -> tuple[str, list[str]]:
-    """Move the HTML blocks of a generated page out of its Markdown.
-
-    Generated pages are front matter, ``#`` headings (for the table of
-    contents) and HTML blocks. Python-Markdown would re-parse every block of
-    HTML we made only to pass it through unchanged; instead each block is
-    replaced by a ``<!--ap:N-->`` comment, which Markdown passes through
-    cheaply, and put back into the page's HTML afterwards. Returns the
-    skeleton and the blocks in order.
-    """
-    head = ""
-    body = markdown_text
-    if body.startswith("---\n"):
-        end = body.index("\n---\n", 4) + 5
-        head, body = body[:end], body[end:]
-    skeleton: list[str] = []
-    blocks: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        text = "\n".join(run).strip("\n")
-        run.clear()
-        if text:
-            skeleton.append(f"\n<!--ap:{len(blocks)}-->\n")
-            blocks.append(text)
-
-    for line in body.split("\n"):
-        if line.startswith("#"):
-            flush()
-            skeleton.append("\n" + line + "\n")
-        else:
-            run.append(line)
-    flush()
-    return head + "".join(skeleton), blocks
 
 
 def _fmt_number(value: float | None) -> str:

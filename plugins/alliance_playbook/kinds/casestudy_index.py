@@ -1,0 +1,109 @@
+"""The case study index: its filter groups, each card's values for them,
+and the text its search box looks through.
+
+The search finds a case by anything a reader remembers of it: its title and
+summary, a partner's name, a tag, a lesson or step it is filed under, its
+place, and the words of its challenge, approach, outcomes and quotes. That
+text is one script (``assets/alliance/casestudies-search.js``), loaded by the
+index page only, so the page itself stays small and it works from
+``file://`` (where a page may not fetch a JSON file).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .base import Site
+
+#: The filter groups: query-string name -> heading (translated).
+FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "country": "Country", "scope": "Scope",
+          "form": "Alliance form", "lesson": "Lesson", "step": "Step"}
+#: Where the search text goes (our scripts' folder: the page may load it).
+SEARCH_SCRIPT = "assets/alliance/casestudies-search.js"
+
+# Markdown's syntax, dropped from the searched text: [[kind:id|text]] and
+# [text](url) keep their text; emphasis, code and heading marks go.
+_WIKILINK = re.compile(r"\[\[[a-z]+:[a-z0-9-]+\|([^\]]*)\]\]|\[\[[a-z]+:([a-z0-9-]+)\]\]")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"[*_`#>|~]+|<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def searchable(markdown: str | None) -> str:
+    """The words of a Markdown field, one line, without its syntax."""
+    if not markdown:
+        return ""
+    text = _WIKILINK.sub(lambda m: m.group(1) or m.group(2).replace("-", " "), markdown)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    return _SPACE.sub(" ", _MARKS.sub(" ", text)).strip()
+
+
+def facets(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Filter groups for the case index: (facet, heading, [(value, label)])."""
+    project = site.project
+    values: dict[str, dict[str, str]] = {k: {} for k in FACETS}
+    for case in project.items("case").values():
+        for a in case.policy_areas:
+            values["area"][str(a)] = site.label("policy_area", a)
+        for partner in case.partners:
+            values["ptype"][str(partner.type)] = site.label("partner_type", partner.type)
+            sector = site.sector_of(partner.type)
+            values["sector"][sector] = site.label("sector", sector)
+        loc = case.location
+        if loc and loc.country:
+            values["country"][loc.country] = site.country(loc.country)
+        if loc and loc.scope:
+            values["scope"][str(loc.scope)] = site.label("scope", loc.scope)
+        if case.alliance_form:
+            values["form"][str(case.alliance_form)] = site.label("alliance_form", case.alliance_form)
+        for lesson in case.lessons:
+            values["lesson"][lesson.lesson] = project.items("lesson")[lesson.lesson].title
+        for s in case.steps or []:
+            values["step"][s] = project.items("step")[s].title
+    return [(k, site.translate(FACETS[k]), sorted(v.items(), key=lambda kv: kv[1].casefold())) for k, v in values.items() if v]
+
+
+def facet_values(site: Site, case: Any) -> dict[str, list[str]]:
+    """What a case's card says for each filter group (its data-* attributes)."""
+    loc = case.location
+    return {
+        "area": [str(a) for a in case.policy_areas],
+        "ptype": sorted({str(p.type) for p in case.partners}),
+        "sector": sorted({site.sector_of(p.type) for p in case.partners}),
+        "country": [loc.country] if loc and loc.country else [],
+        "scope": [str(loc.scope)] if loc and loc.scope else [],
+        "form": [str(case.alliance_form)] if case.alliance_form else [],
+        "lesson": [r.lesson for r in case.lessons],
+        "step": list(case.steps or []),
+    }
+
+
+def search_fields(site: Site, case: Any) -> list[tuple[str, str]]:
+    """(what, text) pairs a reader may search a case by, beyond its card."""
+    _ = site.translate
+    lessons, steps = site.project.items("lesson"), site.project.items("step")
+    out: list[tuple[str, str]] = [(_("Partner"), p.name) for p in case.partners]
+    out += [(_("Tag"), tag) for tag in case.tags or []]
+    loc = case.location
+    if loc:
+        place = ", ".join(x for x in (loc.city, loc.region, site.country(loc.country or "")) if x)
+        if place:
+            out.append((_("Place"), place))
+    out += [(_("Lesson"), lessons[r.lesson].title) for r in case.lessons if r.lesson in lessons]
+    out += [(_("Step"), steps[s].title) for s in case.steps or [] if s in steps]
+    out += [(_("Challenge"), searchable(case.challenge)), (_("Approach"), searchable(case.approach))]
+    out += [(_("Outcome"), " ".join(x for x in (o.indicator, o.description) if x)) for o in case.outcomes]
+    out += [(_("Voices from the alliance"), f.quote) for f in case.feedback or []]
+    out += [(_("Contribution"), p.contribution) for p in case.partners if p.contribution]
+    return [(what, text) for what, text in out if text]
+
+
+def search_script(site: Site) -> str:
+    """The search text of every case, as a script that sets
+    ``window.AlliancePlaybookCaseText`` to {case id: [[what, text], ...]}."""
+    data = {case.id: search_fields(site, case) for case in site.project.items("case").values()}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # JSON is JavaScript; "<" escaped all the same, for any reader that looks for tags.
+    return "window.AlliancePlaybookCaseText = " + body.replace("<", "\\u003c") + ";\n"

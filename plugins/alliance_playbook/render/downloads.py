@@ -1,0 +1,74 @@
+"""The pages that let readers take the guide away: ``downloads/`` (the PDF,
+each worksheet's PDF, the offline copy) and ``data/`` (every data export,
+with its format, size and fields)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from ..kinds.base import GeneratedPage
+from ..urls import worksheet_pdf_path
+
+if TYPE_CHECKING:
+    from .site import PageRenderer
+
+#: A placeholder the build fills with a file's size once the file exists
+#: (PDFs and the offline copy are made after the pages are written).
+SIZE_ATTR = "data-ap-size"
+
+
+def size_placeholder(path: str) -> Markup:
+    """Where the size of the built file ``path`` (a site path) will go."""
+    return Markup('<span class="ap-size" {}="{}"></span>').format(Markup(SIZE_ATTR), path)
+
+
+def human_size(size: int) -> str:
+    """1234567 -> "1.2 MB"; 2345 -> "2 kB" (never "0 kB")."""
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} kB"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One data export as the data page describes it."""
+
+    path: str
+    format: str
+    size: str
+    items: str
+    fields: list[str]
+    note: str
+
+
+def describe_data_file(path: str, text: str, note: str = "") -> DataFile:
+    """Format, size and fields of one export, read from the file itself (so
+    the page can never list a column the file does not have)."""
+    size = human_size(len(text.encode("utf-8")))
+    if path.endswith(".csv"):
+        rows = list(csv.reader(io.StringIO(text)))
+        return DataFile(path, "CSV", size, str(max(0, len(rows) - 1)), rows[0] if rows else [], note)
+    data = json.loads(text)
+    keys = list(data) if isinstance(data, dict) else []
+    lists = [f"{k} ({len(v)})" for k, v in data.items() if isinstance(v, list)] if isinstance(data, dict) else []
+    return DataFile(path, "JSON", size, ", ".join(lists), keys, note)
+
+
+def downloads_pages(site: PageRenderer) -> list[GeneratedPage]:
+    """``downloads/`` and ``data/``, when the ``data`` section is on."""
+    o, _ = site.options, site.translate
+    worksheets = [(ws, worksheet_pdf_path(ws.id)) for ws in site.project.worksheets.values()] if o.pdf_book and o.pdf_worksheets else []
+    notes: dict[str, str] = {"data/playbook.json": _("Everything the guide is made of, kind by kind, with the links between items.")}
+    for kind in site.project.registry:
+        notes.update({path: site.translate(text) for path, text in kind.data_file_notes().items()})
+    files = [describe_data_file(path, text, notes.get(path, "")) for path, text in site.data_files()]
+    return [
+        site.page("downloads.md.j2", "downloads/index.md", site.translate("Downloads"), "downloads",
+                  book_pdf=o.pdf_book, worksheets=worksheets, offline_zip=o.offline_zip, offline_copy=o.offline_copy,
+                  files=files, size=size_placeholder, book=False),
+        site.page("data.md.j2", "data/index.md", site.translate("Data"), "data", files=files, book=False),
+    ]
