@@ -13,20 +13,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)  ## build the site (and its PDF) into site/
+site: $(STAMP)  ## build the site, its PDFs and its offline copy into site/
 	$(BIN)/mkdocs build --clean
 
-serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+SERVE_ADDR ?= 127.0.0.1:8000
+serve: $(STAMP)  ## live preview on http://127.0.0.1:8000 (SERVE_ADDR=host:port for another)
+	$(BIN)/mkdocs serve --dev-addr $(SERVE_ADDR)
 
-pdf: $(STAMP)  ## the site with its PDF (the PDF is on unless ALLIANCE_PDF=0)
+pdf: $(STAMP)  ## the site with its PDFs, listed (as `make site`; kept for old scripts)
 	ALLIANCE_PDF=1 $(BIN)/alliance pdf
 
-offline: $(STAMP)  ## a build for file:// browsing, zipped for handing out
-	ALLIANCE_OFFLINE=true $(BIN)/mkdocs build --clean --site-dir site-offline
-	rm -f alliance-playbook-offline.zip
-	cd site-offline && $(BIN)/python -m zipfile -c ../alliance-playbook-offline.zip .
-	@echo "Wrote alliance-playbook-offline.zip: unzip it anywhere and open index.html"
+offline: $(STAMP)  ## the offline copy unpacked in site-offline/ (make site zips it into site/downloads/)
+	ALLIANCE_OFFLINE=true ALLIANCE_PDF=0 $(BIN)/mkdocs build --clean --site-dir site-offline
+	@echo "Open site-offline/index.html in a browser: no server needed"
 
 check: $(STAMP)  ## validate the content only
 	$(BIN)/alliance check
@@ -41,9 +40,10 @@ lint: $(STAMP)  ## ruff over the code, mypy --strict over the package
 	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)
+BENCH_ARGS ?=
+bench: $(STAMP)  ## the benchmarks (benchmarks/README.md); BENCH_ARGS passes options to benchmarks/run.py
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site site-offline .pytest_cache test-screenshots

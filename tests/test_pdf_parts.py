@@ -344,7 +344,7 @@ def test_building_the_book_reports_progress(tmp_path, monkeypatch, parts):
     log.addHandler(Keep())
     build_pdf(site, nav, PdfOptions(site_name="Parts test", parts=parts, jobs=2), log)
     still = [m for m in messages if m.startswith("PDF: still ")]
-    assert still and all(re.fullmatch(r"PDF: still [a-z0-9 :,]+ \(\d+ s so far\)", m) for m in still), messages
+    assert still and all(re.fullmatch(r"PDF: still [A-Za-z0-9 :,]+ \(\d+ s so far\)", m) for m in still), messages
     if parts == 1:
         assert "PDF: laying out the book in one piece..." in messages
         assert any("in one piece" in m or "writing the book" in m for m in still), still

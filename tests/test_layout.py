@@ -1,0 +1,183 @@
+"""Layout in a real browser: every page kind at a phone's, a tablet's and a
+laptop's width, on the seed plus a fork's pages (French and Japanese cases,
+a twelve-partner case, a table worksheet with fourteen columns).
+
+The gates (tests/layout_checks.js): no page wider than the viewport; every
+radio and checkbox beside its own label text and no wider than a few times
+its height; every content table styled (padding, rules); chart text at least
+11 px as drawn; a focus ring on every control reached by Tab. Each gate has a
+test below that plants its fault and shows it caught.
+
+A full-page screenshot of each page kind at each width is written to
+``test-screenshots/`` (or ALLIANCE_SCREENSHOTS) for a person to look at; they
+are not compared pixel by pixel.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHECKS = (Path(__file__).parent / "layout_checks.js").read_text(encoding="utf-8")
+SHOTS = Path(os.environ.get("ALLIANCE_SCREENSHOTS") or ROOT / "test-screenshots")
+WIDTHS = (390, 768, 1280)
+PAGES = {
+    "home": "",
+    "guide-chapter": "guide/identifying-partners/",
+    "playbook": "playbook/",
+    "phase": "playbook/identify-partners/",
+    "step": "playbook/identify-partners/stakeholder-mapping/",
+    "checklist": "checklist/",
+    "worksheets": "worksheets/",
+    "worksheet-table": "worksheets/partner-identification/",
+    "worksheet-wide": "worksheets/fork-commitments-register/",
+    "worksheet-form": "worksheets/alliance-health-check/",
+    "lessons": "lessons/",
+    "lesson": "lessons/align-core-values/",
+    "cases": "casestudies/",
+    "case": "casestudies/conflict-to-collaboration/",
+    "case-twelve-partners": "casestudies/twelve-partner-coalition/",
+    "case-french": "casestudies/alliance-eau-de-lyon/",
+    "case-japanese": "casestudies/kyoto-machizukuri/",
+    "explore": "explore/",
+    "reference": "reference/",
+    "reference-kind": "reference/casestudy/",
+    "downloads": "downloads/",
+    "data": "data/",
+    "not-found": "404.html",
+}
+#: Tab presses per page: enough to pass every control of the longest page's
+#: first screens, few enough to keep the suite quick.
+TABS = 60
+
+
+def open_page(page, url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(url)
+    assert response is not None and response.ok, url
+    page.wait_for_load_state("load")
+    page.add_script_tag(content=CHECKS)
+
+
+def gate(page, name: str) -> list[str]:
+    return page.evaluate(f"window.__layout.{name}()")
+
+
+def focus_problems(page) -> list[str]:
+    """Tab through the content from its heading: every control reached shows a ring."""
+    page.locator("article h1").first.click(position={"x": 1, "y": 1})
+    problems, seen = [], set()
+    for _ in range(TABS):
+        page.keyboard.press("Tab")
+        state = page.evaluate("window.__layout.focused()")
+        if state is None:
+            continue
+        if state["name"] in seen or not state["inContent"]:
+            break
+        seen.add(state["name"])
+        if not state["ok"]:
+            problems.append(f"no focus ring on {state['name']}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def layout_base(fork_http: str) -> str:
+    return fork_http
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", PAGES)
+def test_page_kind_layout(page, layout_base: str, kind: str, width: int):
+    open_page(page, layout_base + PAGES[kind], width)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{kind}-{width}.png"), full_page=True)
+    problems = {g: gate(page, g) for g in ("overflow", "controls", "tables", "charts")}
+    problems["focus"] = focus_problems(page)
+    problems = {g: p for g, p in problems.items() if p}
+    assert not problems, f"{kind} at {width} px:\n" + "\n".join(f"  {g}: {p}" for g, ps in problems.items() for p in ps)
+    assert page.errors == []
+
+
+def test_the_first_checklist_box_is_near_after_skipping_to_the_content(page, layout_base: str):
+    """Material's skip link leads past the header and sidebar; from there the
+    step's first checklist box is a few Tab presses away, not seventy."""
+    open_page(page, layout_base + PAGES["step"], 1280)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    page.keyboard.press("Enter")
+    for presses in range(1, 30):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('[data-ap-checklist]')"):
+            break
+    else:
+        pytest.fail("the checklist was not reached in 30 Tab presses after the skip link")
+    assert presses <= 12, presses
+
+
+# ----- each gate catches its fault --------------------------------------------------------------
+
+def plant(page, css: str = "", script: str = "") -> None:
+    if css:
+        page.add_style_tag(content=css)
+    if script:
+        page.evaluate(script)
+
+
+def test_overflow_gate_catches_a_page_wider_than_the_screen(page, layout_base: str):
+    open_page(page, layout_base + PAGES["case"], 390)
+    assert gate(page, "overflow") == []
+    # The fault of the first worksheet tables: content that widens the page.
+    plant(page, script="document.querySelector('article p').style.width = '900px'")
+    found = gate(page, "overflow")
+    assert any("px wide in a 390 px viewport" in p for p in found), found
+
+
+def test_controls_gate_catches_a_radio_far_from_its_number(page, layout_base: str):
+    open_page(page, layout_base + PAGES["worksheet-form"], 1280)
+    assert gate(page, "controls") == []
+    # The fault seen first: radios taking the field rules' min-width.
+    plant(page, css=".ap-scale-option input { position: static !important; opacity: 1 !important; min-width: 6em !important; height: 1em !important; }"
+                    ".ap-scale-option { display: flex !important; }")
+    found = gate(page, "controls")
+    assert any("px wide and" in p for p in found), found
+
+
+def test_controls_gate_catches_a_checkbox_away_from_its_text(page, layout_base: str):
+    open_page(page, layout_base + PAGES["step"], 390)
+    assert gate(page, "controls") == []
+    plant(page, css=".ap-checklist-item { flex-direction: column !important; }")
+    found = gate(page, "controls")
+    assert any("from its label text" in p for p in found), found
+
+
+def test_tables_gate_catches_an_unstyled_table(page, layout_base: str):
+    open_page(page, layout_base + PAGES["case"], 1280)
+    assert gate(page, "tables") == []
+    # The fault seen first: a class on the table, so no theme style applied.
+    plant(page, css=".md-typeset table, .md-typeset table td, .md-typeset table th, .md-typeset table tr "
+                    "{ padding: 0 !important; border: 0 !important; box-shadow: none !important; }")
+    found = gate(page, "tables")
+    assert any("padding" in p for p in found) and any("no rule" in p for p in found), found
+
+
+def test_charts_gate_catches_text_drawn_too_small(page, layout_base: str):
+    open_page(page, layout_base + PAGES["case"], 390)
+    assert gate(page, "charts") == []
+    # The fault seen first: a wide fixed viewBox squeezed onto a phone.
+    plant(page, css=".ap-chart { width: 150px !important; }")
+    found = gate(page, "charts")
+    assert any("is drawn at" in p for p in found), found
+
+
+def test_focus_gate_catches_a_missing_ring(page, layout_base: str):
+    open_page(page, layout_base + PAGES["worksheet-table"], 1280)
+    assert focus_problems(page) == []
+    plant(page, css="*:focus, *:focus-visible, *:focus-within, *:focus-visible + * { outline: none !important; box-shadow: none !important; }")
+    found = focus_problems(page)
+    assert any("no focus ring" in p for p in found), found
