@@ -136,7 +136,12 @@
       const shadow = s.boxShadow && s.boxShadow !== "none" && /\d+px/.test(s.boxShadow);
       return outline || shadow;
     };
-    return [el, el.nextElementSibling, el.closest("label"), el.parentElement].some(shows);
+    if (shows(el)) return true;
+    // A control drawn by another element (an invisible radio over its
+    // segment, a file input inside its button) shows its ring there.
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    const drawnElsewhere = parseFloat(s.opacity) < 0.1 || r.width < 4 || r.height < 4;
+    return drawnElsewhere && [el.nextElementSibling, el.closest("label"), el.parentElement].some(shows);
   }
   function focused() {
     const el = document.activeElement;

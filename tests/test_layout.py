@@ -62,6 +62,9 @@ def open_page(page, url: str, width: int) -> None:
     response = page.goto(url)
     assert response is not None and response.ok, url
     page.wait_for_load_state("load")
+    # Measured at rest: the theme fades some controls in on focus (the "¶"
+    # of headings), which a check right after Tab would see half-drawn.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
     page.add_script_tag(content=CHECKS)
 
 
@@ -178,6 +181,43 @@ def test_charts_gate_catches_text_drawn_too_small(page, layout_base: str):
 def test_focus_gate_catches_a_missing_ring(page, layout_base: str):
     open_page(page, layout_base + PAGES["worksheet-table"], 1280)
     assert focus_problems(page) == []
-    plant(page, css="*:focus, *:focus-visible, *:focus-within, *:focus-visible + * { outline: none !important; box-shadow: none !important; }")
+    # (":is(#plant, *)" outranks any rule of the site's own.)
+    plant(page, css=":is(#plant, *):focus, :is(#plant, *):focus-visible, :is(#plant, *):focus-within, :is(#plant, *):focus-visible + * "
+                    "{ outline: none !important; box-shadow: none !important; }")
     found = focus_problems(page)
     assert any("no focus ring" in p for p in found), found
+
+
+def test_the_404_page_searches_the_guide_and_lists_the_sections(page, layout_base: str):
+    open_page(page, layout_base + PAGES["not-found"], 390)
+    sections = page.locator(".ap-404-sections a")
+    assert sections.all_inner_texts() == ["Playbook", "Worksheets", "Case studies", "Lessons", "Master checklist", "Downloads"]
+    for href in sections.evaluate_all("links => links.map(a => a.href)"):
+        assert page.request.get(href).ok, href
+    page.get_by_label("Search the guide").fill("mediator")
+    page.get_by_label("Search the guide").press("Enter")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert "?q=mediator" in page.url
+    assert "mediator" in page.locator(".md-search-result").inner_text().lower()
+
+
+def test_dark_mode_keeps_the_worksheet_readable(page, layout_base: str):
+    """The dark scheme (the header's toggle) paints the worksheet in the
+    theme's dark colours: no light box is left behind on the dark page."""
+    open_page(page, layout_base + PAGES["worksheet-table"], 1280)
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    find_light = """() => {
+      const lum = (c) => { const m = c.match(/\\d+(\\.\\d+)?/g); if (!m || (m.length > 3 && +m[3] === 0)) return null;
+        const [r, g, b] = m.slice(0, 3).map(Number); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+      return [...document.querySelectorAll('.md-content .ap-worksheet *, .md-content table, .md-content .ap-ws-scroll')]
+        // Text on a light box (the lines between a scale's segments are
+        // light on purpose and hold no text of their own).
+        .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.data.trim()) || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName))
+        .filter(el => { const l = lum(getComputedStyle(el).backgroundColor); return l !== null && l > 0.6; })
+        .map(el => el.tagName + '.' + el.className).slice(0, 5);
+    }"""
+    assert page.evaluate(find_light) == []
+    page.screenshot(path=str(SHOTS / "worksheet-table-1280-dark.png"), full_page=True)
+    # Planted fault: fields with a fixed white background.
+    plant(page, css=".ap-worksheet input { background: #fff !important; }")
+    assert page.evaluate(find_light) != []

@@ -229,7 +229,7 @@ def test_partner_worksheet_round_trip(page, context, browser, partner_url, tmp_p
     assert page.locator(ROWS).count() == 1
     assert row(page, 0).locator('[data-field="name"]').input_value() == ""
     assert checked_scale(row(page, 0), "influence") is None
-    assert row(page, 0).locator("[data-ap-score]").inner_text() == ""
+    assert row(page, 0).locator("[data-ap-score]").inner_text() == "not rated"
     assert chart_points(page) == []
     assert saved(page) is None
 
@@ -414,7 +414,7 @@ def test_fork_form_worksheet(page, context, pulse_url):
     assert page.get_by_role("textbox", name="Notes").evaluate("e => e.tagName") == "TEXTAREA"
 
     score = root.locator("output[data-ap-score]")
-    assert score.inner_text() == "" and bar(page, "trust") == (0.0, "") and bar(page, "clarity") == (0.0, "")
+    assert score.inner_text() == "not rated" and bar(page, "trust") == (0.0, "") and bar(page, "clarity") == (0.0, "")
     plot = float(page.locator("[data-ap-worksheet] svg.ap-bars-chart").get_attribute("data-plot"))
     click_scale(page.locator("[data-ap-worksheet]"), "trust", 4)
     assert bar(page, "trust") == (pytest.approx(plot * 3 / 4, abs=0.06), "4")
@@ -682,7 +682,7 @@ def test_a_field_called_constructor_is_an_ordinary_field(page, context, hostile_
     assert saved(page)["rows"] == [{"constructor": "City and port", "name": "A", "rating": 4},
                                    {"constructor": "", "name": "B", "rating": 2},
                                    {"constructor": "", "name": "C", "rating": None}]
-    assert [r.locator("[data-ap-score]").inner_text() for r in page.locator(ROWS).all()] == ["4.0", "2.0", ""]
+    assert [r.locator("[data-ap-score]").inner_text() for r in page.locator(ROWS).all()] == ["4.0", "2.0", "not rated"]
 
     # Removing the last row and clearing leave the field empty too.
     for _ in range(3):

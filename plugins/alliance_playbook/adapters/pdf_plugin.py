@@ -91,8 +91,8 @@ class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
     # the top of the home page with room for the size and date, at the
     # bottom of every other page.
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if not self.active:
-            return html
+        if not self.active or (page.meta or {}).get("book") is False:
+            return html  # not in the book (the downloads page lists the PDFs itself)
         _ = self.options._
         href = get_relative_url(f"pdf/{self.options.pdf_name}", page.url)
         if page.is_homepage:

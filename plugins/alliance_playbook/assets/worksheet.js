@@ -274,7 +274,11 @@
     var rows = this.collect(), self = this;
     this.rowEls().forEach(function (row, i) {
       var cell = row.querySelector("[data-ap-score]");
-      if (cell) cell.textContent = self.scoreText(rows[i]);
+      if (cell) {
+        var score = self.scoreText(rows[i]);
+        cell.textContent = score || self.t("notRated");
+        cell.classList.toggle("ap-unrated", !score);
+      }
       self.fields.forEach(function (f) {
         var el = self.control(row, f);
         if (el && el.getAttribute("aria-invalid") === "true" && !isEmptyValue(own(rows[i], f.id))) {
