@@ -41,8 +41,12 @@ lint: $(STAMP)  ## ruff over the code, mypy --strict over the package
 	$(BIN)/mypy
 
 BENCH_ARGS ?=
-bench: $(STAMP)  ## the benchmarks (benchmarks/README.md); BENCH_ARGS passes options to benchmarks/run.py
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)  ## the benchmarks (benchmarks/README.md); BENCH_ARGS passes options to benchmarks/run.py
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:

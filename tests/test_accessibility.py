@@ -41,6 +41,11 @@ SEED_PAGES = {
     "case study": "casestudies/conflict-to-collaboration/",
     "explore": "explore/",
     "404": "404.html",
+    "form worksheet (seed)": "worksheets/alliance-health-check/",
+    "reference": "reference/",
+    "reference page": "reference/casestudy/",
+    "downloads": "downloads/",
+    "data": "data/",
 }
 FORK_PAGES = {
     "form worksheet": "worksheets/fork-quick-health/",
@@ -48,6 +53,8 @@ FORK_PAGES = {
     "Japanese case": "casestudies/kyoto-machizukuri/",
     "fork case study index": "casestudies/",
     "fork step": "playbook/measure-success/fork-publish-shared-data/",
+    "wide table worksheet": "worksheets/fork-commitments-register/",
+    "French case": "casestudies/alliance-eau-de-lyon/",
 }
 
 

@@ -227,3 +227,35 @@ def test_a_hostile_shared_link_is_cut_short(page, context, base: str):
     assert took < 20, f"one keystroke took {took:.0f} ms"
     assert len(page.evaluate("location.href")) < 2_000  # the rewritten link is short again
     assert_quiet(page, context)
+
+
+def test_the_search_finds_a_case_by_anything_inside_it(page, base: str, published: dict):
+    """A partner's name, a tag, the place or a word of the approach finds its
+    case; the matched words are marked, and a word the card does not show is
+    quoted under it with where it was found."""
+    import re as _re
+
+    page.goto(index_url(base))
+    query = page.get_by_label("Search case studies")
+    for cid, case in published.items():
+        probes = [p["name"] for p in case["partners"]] + list(case.get("tags") or [])
+        if case.get("location", {}).get("city"):
+            probes.append(case["location"]["city"])
+        words = _re.findall(r"[^\W\d_]{9,}", case["approach"])
+        if words:
+            probes.append(max(words, key=len))
+        for probe in probes:
+            query.fill(probe)
+            assert cid in shown(page), (cid, probe)
+            card = page.locator(f'li.ap-case-card[data-id="{cid}"]')
+            assert card.locator("mark").count() >= 1, (cid, probe)
+    # A partner's name that the card itself does not show: quoted with where it was found.
+    query.fill("Croix-Rousse")
+    assert shown(page) == {"alliance-eau-de-lyon"}
+    snippet = page.locator('li.ap-case-card[data-id="alliance-eau-de-lyon"] .ap-snippet')
+    assert snippet.is_visible() and snippet.locator("strong").inner_text().startswith("Partner")
+    assert snippet.locator("mark").inner_text().lower() == "croix-rousse"
+    assert "text=Croix-Rousse" in page.url
+    # Clearing the box takes the marks and the quote away.
+    query.fill("")
+    assert page.locator("li.ap-case-card mark").count() == 0 and not snippet.is_visible()

@@ -422,3 +422,19 @@ def test_import_of_a_file_that_repeats_one_line_is_fast(page, context, base, tmp
     assert text(page, "[data-ap-import-status]") == "1 items imported."
     assert checked(page, SM) == ["plot-map"]
     assert_clean(page, context)
+
+
+def test_the_playbook_says_how_many_steps_are_done(page, context, base):
+    steps = len(SEED_STEPS)
+    page.goto(at(base, OVERVIEW))
+    assert text(page, "[data-ap-steps-done]") == f"0 of {steps} steps done"
+    page.goto(at(base, STEP))
+    for item in SM_ITEMS:
+        page.check(box(SM, item))
+    page.goto(at(base, MASTER))
+    assert text(page, "[data-ap-steps-done]") == f"1 of {steps} steps done"
+    first_other = next(s for s in SEED_STEPS if s != SM)
+    page.check(box(first_other, _items(SEED_STEPS[first_other])[0]["id"]))
+    page.goto(at(base, OVERVIEW))
+    assert text(page, "[data-ap-steps-done]") == f"1 of {steps} steps done, 1 started"
+    assert_clean(page, context)

@@ -62,7 +62,7 @@
     });
     var fields = AP.own(extra, el.getAttribute("data-id") || "");
     fields = Array.isArray(fields) ? fields.filter(function (p) { return Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string"; }) : [];
-    var shown = slice.call(el.querySelectorAll(".ap-card-title, .ap-summary"));
+    var shown = slice.call(el.querySelectorAll(".ap-card-title, .ap-summary, .ap-meta"));
     var text = fold(el.textContent);
     return {
       el: el, values: values, text: text,
