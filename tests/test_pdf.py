@@ -181,11 +181,17 @@ def test_book_is_written_and_linked_from_every_page(built):
     assert len(pages) > 30
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        if soup.select_one("article.md-content__inner") is None:
-            continue
+        if soup.select_one("article.md-content__inner") is None or page.parent.name == "data" and page.parent.parent == built.site:
+            continue  # the data page is about the data files; the downloads page beside it offers the PDFs
         links = soup.select("article a[href$='alliance-playbook.pdf']")
         assert links, f"{page} has no Download PDF link"
         assert (page.parent / links[0]["href"]).resolve() == built.pdf.resolve()
+    # The downloads page offers the book and every worksheet's sheet, each with its size.
+    downloads = BeautifulSoup((built.site / "downloads/index.html").read_text(encoding="utf-8"), "html.parser")
+    sizes = {a["href"].rsplit("/", 1)[-1]: a.find_next("span", class_="ap-size").get_text() for a in downloads.select("article a[href$='.pdf']")}
+    sheets = {p.name for p in (built.site / "pdf/worksheets").glob("*.pdf")}
+    assert set(sizes) >= {"alliance-playbook.pdf"} | sheets, sizes
+    assert all(re.fullmatch(r"\d+(\.\d)? (kB|MB)", size) for size in sizes.values()), sizes
     home = BeautifulSoup((built.site / "index.html").read_text(encoding="utf-8"), "html.parser")
     info = home.select_one("[data-ap-pdf-info]").get_text()
     assert f"{len(built.reader.pages)} pages" in info and "2026-01-01" in info and ("kB" in info or "MB" in info)

@@ -76,7 +76,7 @@ def section(art: Tag, heading: str) -> list[Tag]:
     assert h2 is not None, f"no section '{heading}'; headings: {[norm(h.get_text()) for h in art.find_all('h2')]}"
     out = []
     for sib in h2.find_next_siblings():
-        if sib.name == "h2" or (sib.name == "nav" and "ap-pager" in sib.get("class", [])):
+        if sib.name == "h2":
             break
         out.append(sib)
     return out
@@ -216,21 +216,23 @@ def test_step_page_has_every_section_from_the_yaml(seed_site, sid):
 
 
 def test_prev_next_follow_playbook_order(seed_site):
+    """The footer's previous and next links walk the playbook in order: a
+    phase's page, then its steps, then the next phase (one pager per page)."""
     order = _ordered(SEED_STEPS, CONTRACT_PHASES)
     for i, sid in enumerate(order):
         url = step_url(SEED_STEPS, sid)
-        pager = article(seed_site, url).select_one("nav.ap-pager")
-        prev, nxt = pager.select_one("a[rel=prev]"), pager.select_one("a[rel=next]")
-        if i == 0:
-            assert prev is None
-        else:
-            assert resolve(url, prev["href"]) == step_url(SEED_STEPS, order[i - 1])
-            assert SEED_STEPS[order[i - 1]]["title"] in prev.get_text()
-        if i == len(order) - 1:
-            assert nxt is None
-        else:
-            assert resolve(url, nxt["href"]) == step_url(SEED_STEPS, order[i + 1])
-            assert SEED_STEPS[order[i + 1]]["title"] in nxt.get_text()
+        soup = BeautifulSoup((seed_site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one("nav.ap-pager") is None
+        prev, nxt = soup.select_one("a.md-footer__link--prev"), soup.select_one("a.md-footer__link--next")
+        phase = SEED_STEPS[sid]["phase"]
+        same_phase_before = i > 0 and SEED_STEPS[order[i - 1]]["phase"] == phase
+        assert resolve(url, prev["href"]) == (step_url(SEED_STEPS, order[i - 1]) if same_phase_before else f"playbook/{phase}")
+        if i + 1 < len(order):
+            after = order[i + 1]
+            same_phase_after = SEED_STEPS[after]["phase"] == phase
+            assert resolve(url, nxt["href"]) == (step_url(SEED_STEPS, after) if same_phase_after else f"playbook/{SEED_STEPS[after]['phase']}")
+            if same_phase_after:
+                assert SEED_STEPS[after]["title"] in nxt.get_text()
 
 
 # ----- master checklist -------------------------------------------------------------------

@@ -243,6 +243,8 @@
       said.push(point);
     });
     if (this.desc) this.desc.textContent = this.descPrefix + "; " + (said.join(", ") || t("noRows"));
+    var hint = this.svg.querySelector(".ap-chart-empty");
+    if (hint) { if (said.length) hint.setAttribute("display", "none"); else hint.removeAttribute("display"); }
   };
   W.drawBars = function (values) {
     var self = this, svg = this.svg, t = this.t, plot = this.svgNumber("data-plot"), said = [];

@@ -223,7 +223,9 @@ class CaseStudyKind(Kind):
         page = site.page(
             "casestudy.md.j2", self.src(case.id), case.title, "case", case, description=case.summary,
             tags=case.tags or (), case=case, sector_counts=sector_counts,
-            sector_chart=charts.sector_chart(sector_counts, site.translate("Partners by sector")),
+            # A chart of equal bars says nothing the partner table does not.
+            sector_chart=charts.sector_chart(sector_counts, site.translate("Partners by sector"))
+            if len({n for _, n in sector_counts}) > 1 else Markup(""),
             metric_chart=metric_chart, related=[site.project.cases[c] for c in site.graph.related_cases.get(case.id, [])],
         )
         page.head = f'<script type="application/ld+json">{self.jsonld(site, case)}</script>'

@@ -125,7 +125,8 @@ class StepKind(Kind):
                       for step in project.items("step").values() if step.id not in applied)
 
     def pages(self, site: Site) -> list[GeneratedPage]:
-        """A page per step, each with the previous and next step of the playbook."""
+        """A page per step (its template gets the previous and next step; the
+        theme's footer links the neighbours in the navigation)."""
         project, graph = site.project, site.graph
         steps = list(project.steps.values())
         out = []

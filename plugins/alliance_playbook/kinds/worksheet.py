@@ -257,7 +257,8 @@ class WorksheetKind(Kind):
             fx, fy = ws.field(ws.chart.x or ""), ws.field(ws.chart.y or "")
             assert fx is not None and fy is not None  # checked by the rules
             corners = ws.chart.quadrants.model_dump() if ws.chart.quadrants else {}
-            chart = charts.quadrant_chart(fx.label, fy.label, fx.scale_range, fy.scale_range, corners, ws.title)
+            chart = charts.quadrant_chart(fx.label, fy.label, fx.scale_range, fy.scale_range, corners, ws.title,
+                                          empty=site.translate("Rate a row's {x} and {y} to place it here.", x=fx.label, y=fy.label))
         elif ws.chart is not None:
             chart = charts.bars_chart([(f.id, f.label, *f.scale_range, None) for f in ws.fields if str(f.type) == "scale"], ws.title)
         guidance = [site.project.steps[s] for s in site.graph.worksheet_steps.get(ws.id, []) if s in site.project.steps]

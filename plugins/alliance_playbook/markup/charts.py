@@ -115,7 +115,7 @@ def sector_chart(counts: Sequence[tuple[str, int]], title: str) -> Markup:
 
 def quadrant_chart(
     x_label: str, y_label: str, x_range: tuple[int, int], y_range: tuple[int, int],
-    corners: dict[str, str], title: str, points: Sequence[tuple[str, float, float]] = (),
+    corners: dict[str, str], title: str, points: Sequence[tuple[str, float, float]] = (), empty: str = "",
 ) -> Markup:
     """The influence/interest grid; points are (label, x, y). The browser
     script redraws the points layer as the reader types (from the data-*
@@ -152,6 +152,10 @@ def quadrant_chart(
         fy = (py - y_range[0]) / ((y_range[1] - y_range[0]) or 1)
         cx, cy = pad + fx * inner, pad / 2 + inner - fy * inner
         dots.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{RESULT}"/><text x="{cx + 9:.1f}" y="{cy + 4:.1f}">{plain(label)}</text>')
+    if empty:
+        # Said in the empty grid until a row has both ratings (the script hides it).
+        parts.append(_lines(wrap(empty, inner - 40, 13), mid_x, mid_y - 4, 17, ' class="ap-chart-empty" text-anchor="middle" font-size="13" font-style="italic"'
+                            + (' display="none"' if points else "")))
     parts.append('<g class="ap-points">' + "".join(dots) + "</g>")
     extra = (f' data-pad="{pad}" data-inner="{inner}" data-x-min="{x_range[0]}" data-x-max="{x_range[1]}"'
              f' data-y-min="{y_range[0]}" data-y-max="{y_range[1]}"')
