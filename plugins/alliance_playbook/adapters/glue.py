@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from ..errors import ContentError, summary
 from ..i18n import Translator, available_languages
@@ -20,6 +21,18 @@ ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "casefilt
 SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
 #: The stylesheet every page links (``extra_css``).
 ASSETS_CSS = f"{ASSET_DIR}/alliance.css"
+
+
+class KnowsTheCommand:
+    """Mixin of our MkDocs plugins: ``serving`` says whether this run is
+    ``mkdocs serve`` (a preview: no PDF, no offline copy, nothing that makes
+    a rebuild wait), learnt in ``on_startup``."""
+
+    serving = False
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Note whether this run is a preview (``mkdocs serve``)."""
+        self.serving = command == "serve"
 
 
 def load(settings: Settings, cache: FileCache | None = None) -> Project:

@@ -12,7 +12,7 @@ import html as html_lib
 import posixpath
 import secrets
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -42,21 +42,15 @@ log = get_plugin_logger(__name__)
 _CACHE = FileCache()
 
 
-class AlliancePlugin(BasePlugin[AllianceConfig]):
+class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     """The ``alliance`` plugin: loads and validates the project, adds the
     generated pages, and refuses to publish one that holds active markup."""
 
     project: Project | None = None
     renderer: PageRenderer | None = None
     in_nav: set[str] = set()
-    serving = False
     make_zip = False
     offline_copy = False
-
-    # on_startup knows the command: a preview (`serve`) makes no PDF, so its
-    # pages must not link one.
-    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        self.serving = command == "serve"
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,

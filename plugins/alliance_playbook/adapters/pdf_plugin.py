@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,6 +28,7 @@ from ..pdf.nav import page_title
 from ..pdf.worksheets import Worksheet
 from ..settings import SettingsError
 from ..urls import worksheet_pdf_path
+from . import glue
 from .config import AlliancePdfConfig, settings_for
 
 log = get_plugin_logger(__name__)
@@ -38,17 +38,12 @@ INFO_PLACEHOLDER = "<span data-ap-pdf-info></span>"
 _WORKSHEET_SRC = re.compile(r"^worksheets/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
-class AlliancePdfPlugin(BasePlugin[AlliancePdfConfig]):
+class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
     """The ``alliance-pdf`` plugin: links the pages to their PDFs, and after a
-    build writes the guide as one PDF and each worksheet as a sheet."""
+    build writes the guide as one PDF and each worksheet as a sheet. A
+    preview (``serve``) makes none: it must not wait for a book."""
 
-    serving = False
     active = True
-
-    # on_startup knows the command: `serve` rebuilds on every save, and a
-    # preview must not wait for a book, so the PDF is only made by builds.
-    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        self.serving = command == "serve"
 
     # on_config decides once whether this build makes PDFs, and collects what
     # the cover and metadata say (some of it from the `alliance` plugin).
