@@ -1,7 +1,7 @@
 """Time hostile Markdown fields, the way the build converts them.
 
 Each input is converted in a fresh process (so a RecursionError or a hang in
-one cannot spoil the next), standalone (render/markdown.py), in the MkDocs page
+one cannot spoil the next), standalone (markup/markdown.py), in the MkDocs page
 pass (the site's mkdocs.yml, through MkDocs' Page) and with a fork's usual
 extra extensions, and checked by ``markdown_problems``. Prints one row each:
 CPU seconds per converter (">N": stopped after N seconds), then whether the
@@ -100,7 +100,7 @@ def _converters():
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
-    from alliance_playbook.render.markdown import MarkdownFields, cut_islands, islands_section
+    from alliance_playbook.markup.markdown import MarkdownFields, cut_islands, islands_section
 
     config = load_config(str(ROOT / "mkdocs.yml"))
 

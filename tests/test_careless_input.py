@@ -312,6 +312,23 @@ def test_worst_case_fields_are_checked_in_seconds(project_copy: Path):
     assert time.perf_counter() - start < 10
 
 
+def test_markdown_that_would_stall_or_crash_a_build_is_refused_at_its_field(project_copy: Path):
+    """The review's shapes (19 KB of nested brackets: tens of seconds; 600 nested list
+    levels: a RecursionError) are errors at their field, with what to change,
+    reported with the file's other problems, and the build never sees them."""
+    add_case(project_copy, "brackets.yml", CASE.replace("approach: They worked together.", "approach: |\n  " + "[" * 19000))
+    add_case(project_copy, "deep.yml", CASE.replace("approach: They worked together.", "approach: '" + "- " * 600 + "x'")
+             .replace("summary: Two partners did a thing.", "summary: ''"))
+    start = time.perf_counter()
+    found = problems(project_copy)
+    assert time.perf_counter() - start < 10
+    brackets = [p for p in found if p.startswith("casestudies/brackets.yml:")]
+    assert brackets and "approach:" in brackets[0] and "square brackets '[' are open at once" in brackets[0], found
+    deep = [p for p in found if p.startswith("casestudies/deep.yml:")]
+    assert any("approach:" in p and "nested 600 levels deep" in p for p in deep), deep
+    assert any("summary:" in p and "must contain text" in p for p in deep), deep  # reported together
+
+
 # ----- what a red-team review found next (each a class) -----------------------------------------
 
 def test_a_heading_id_from_a_field_cannot_take_the_themes():

@@ -1,7 +1,7 @@
 """Markdown field limits (model/markdown_limits.py).
 
 The worst inputs the check accepts, at the maximum size, convert quickly and
-without error, both ways a field is converted: standalone (render/markdown.py)
+without error, both ways a field is converted: standalone (markup/markdown.py)
 and in the MkDocs page pass (the site's mkdocs.yml, through MkDocs' own Page),
 plus a fork's usual extra extensions. Each refused kind of input gets its
 message, the check itself is fast, and the real content passes it.
@@ -21,9 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_playbook.markup.markdown import MarkdownFields, cut_islands, islands_section
 from alliance_playbook.model import markdown_limits as L
 from alliance_playbook.model.markdown_limits import markdown_problems
-from alliance_playbook.render.markdown import MarkdownFields, cut_islands, islands_section
 from alliance_playbook.wikilinks import LINK_RE, find_links
 
 ROOT = Path(__file__).resolve().parent.parent

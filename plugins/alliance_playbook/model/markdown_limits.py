@@ -1,9 +1,12 @@
 """Limits on the size and shape of Markdown fields, checked before conversion.
 
+(This module is longer than 300 lines because each limit keeps its
+measurement, its reason and its message together.)
+
 The Markdown fields of YAML content (a case's ``challenge`` and ``approach``,
 lesson notes and bodies, a step's ``why`` and ``how``, worksheet
 ``instructions``, a phase's ``intro``) are converted by Python-Markdown in two
-ways: standalone, with the extensions of ``render/markdown.py``, and in the
+ways: standalone, with the extensions of ``markup/markdown.py``, and in the
 MkDocs page pass, with the site's own extensions (``mkdocs.yml``). Some inputs
 make Python-Markdown take time quadratic in their length, or recurse once per
 level of nesting until Python gives up, so one field typed in a browser could
@@ -165,7 +168,7 @@ _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 _HTML = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>]*?\b(markdown)\b)?|<[!?/A-Za-z]|[>`]")
 _HTML_HEADING = re.compile(r"<h[1-6]", re.I)
 _MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)", re.I)
-_BRACE_AFTER_SPACES = re.compile(r"(?<=[^ ])[ ]{%d,}\{" % (MAX_SPACES_BEFORE_BRACE + 1))
+_BRACE_AFTER_SPACES = re.compile(r"(?<=[^ ])[ ]{" + str(MAX_SPACES_BEFORE_BRACE + 1) + r",}\{")
 _WHITESPACE = re.compile(r"\s+")
 _WIKI_LINK = re.compile(r"\[\[\s*[A-Za-z_-]+\s*:")  # as wikilinks.LINK_RE starts
 _TILDE_RUN = re.compile(r"(?<!~)~{3,}(?![~\s])|(?<!\^)\^{3,}(?![\^\s])")
@@ -211,7 +214,8 @@ def nesting(line: str) -> tuple[int, int]:
     while (m := _CONTAINER.match(line, pos)) is not None:
         depth += 1 + len(m.group(1)) // 4
         pos = m.end()
-    end = _SPACES.match(line, pos).end()
+    spaces = _SPACES.match(line, pos)
+    end = spaces.end() if spaces is not None else pos  # the pattern matches the empty string too
     return depth + (end - pos) // 4, end
 
 
@@ -321,7 +325,7 @@ def _inline_problems(text: str) -> list[str]:
             f"(nested, or never closed with ')'); at most {MAX_PARENS} are allowed: "
             "close each '(' with ')', or write '\\(' for a parenthesis that is only text"
         )
-    runs = [m for m in _TILDE_RUN.finditer(text)]
+    runs = list(_TILDE_RUN.finditer(text))
     run_chars = sum(len(m.group()) for m in runs)
     if run_chars > MAX_TILDE_RUNS:
         problems.append(
@@ -408,9 +412,9 @@ def _html_problems(text: str) -> list[str]:
     # MkDocs reads the raw HTML of a page (for its anchors) with Python 3.11's
     # HTML parser, which raises AssertionError at '<![' not followed by the
     # name of a marked section, even in a code span: the build stops.
-    if (m := _MARKED_SECTION.search(text)) is not None:
+    if (marked := _MARKED_SECTION.search(text)) is not None:
         problems.append(
-            f"line {_line_of(text, m.start())} has '<![', which stops the site build unless it starts "
+            f"line {_line_of(text, marked.start())} has '<![', which stops the site build unless it starts "
             "'<![CDATA[': write '&lt;![' instead"
         )
     # In the MkDocs pass the fields of a page are converted together: an

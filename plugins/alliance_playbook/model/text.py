@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
+from .markdown_limits import markdown_problems
 from .types import Rule, describe
 
 PLACEHOLDER = "..."
@@ -78,6 +79,12 @@ def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
             {"n": f"{len(stripped):,}", "max": f"{max_length:,}",
              "hint": "; split it, or move detail into a Markdown field" if not markdown else "; split the text, or link to a longer source"},
         )
+    if markdown:
+        # Shapes that would make Markdown slow or recurse too deep (one field
+        # must never stall or crash a build): refused with what to change.
+        problems = markdown_problems(value)
+        if problems:
+            raise PydanticCustomError("markdown_shape", "; ".join(problems))
     return stripped if not markdown else value.rstrip()
 
 
