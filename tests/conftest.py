@@ -33,12 +33,15 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None, check: bool = True,
+               quiet: bool = True) -> subprocess.CompletedProcess:
+    """``mkdocs build`` in ``project``; ``quiet`` (``-q``) drops warnings, so
+    a test of a warning, or of ``--strict`` failing on one, passes False."""
     # PDFs and the offline copy are off unless a test asks (they take seconds).
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": os.environ.get("ALLIANCE_PDF", "0"),
                 "ALLIANCE_OFFLINE_ZIP": os.environ.get("ALLIANCE_OFFLINE_ZIP", "0"), **(env or {})}
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", *args], cwd=project, env=full_env, capture_output=True, text=True
+        [sys.executable, "-m", "mkdocs", "build", *(["-q"] if quiet else []), *args], cwd=project, env=full_env, capture_output=True, text=True
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"mkdocs build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")

@@ -120,7 +120,7 @@ def test_detail_pages_leave_the_sidebar_past_nav_limit(project_copy: Path):
 
     config = project_copy / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - alliance:\n", "  - alliance:\n      nav_limit: 2\n"), encoding="utf-8")
-    run_mkdocs(project_copy, "--strict")  # no "not in nav" warnings either
+    run_mkdocs(project_copy, "--strict", quiet=False)  # no "not in nav" warnings either
     site = project_copy / "site"
     home = soup(site, "")
     nav_links = {a.get("href") for a in home.select("nav.md-nav--primary a")}

@@ -250,7 +250,7 @@ def test_documented_error_messages_are_what_check_prints(tmp_path):
 def test_fork_pages_are_built_and_listed_after_the_guide(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "casestudies" / "harbour-flood-alliance.yml").write_text(example_case(), encoding="utf-8")
-    run_mkdocs(project, "--strict")
+    run_mkdocs(project, "--strict", quiet=False)
     site = project / "site"
 
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")

@@ -302,6 +302,75 @@ def test_fonts_are_embedded(built):
     assert all(font_file(f) for f in fonts), [str(f.get("/BaseFont")) for f in fonts if not font_file(f)]
 
 
+def _font_names(pdf: Path) -> set[str]:
+    """The embedded fonts of a PDF, without their subset prefix."""
+    reader = PdfReader(pdf)
+    return {str(f.get("/BaseFont")).split("+")[-1] for page in reader.pages for f in fonts_of(page.get("/Resources"))}
+
+
+def test_the_book_and_sheets_are_set_in_the_bundled_fonts_only(built):
+    # The layout depends on the content alone: every face is one of the
+    # package's (pdf/fonts.py), whatever the machine has; the fork's Japanese
+    # case is the one place a system font (Noto CJK) is expected.
+    for pdf in [built.pdf, *sorted((built.site / "pdf" / "worksheets").glob("*.pdf"))]:
+        names = _font_names(pdf)
+        assert names
+        others = {n for n in names if not n.startswith("AP-") and not (built.name == "fork" and "CJK" in n)}
+        assert others == set(), (pdf.name, others)
+
+
+def test_chart_symbols_are_drawn_by_a_bundled_face_not_the_machines(tmp_path):
+    # WeasyPrint's SVG text takes a glyph its first family lacks from the
+    # machine's default font: the arrow of a chart label came out in DejaVu
+    # Sans. pin_svg_fonts names the bundled face per run (planted fault: the
+    # same page without it).
+    from alliance_playbook.pdf.layout import render_pdf
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 60" width="300" height="60">'
+           '<text x="10" y="30" font-weight="bold" font-family="sans-serif">Interest → ☐ <tspan>Influence ↑</tspan> end</text></svg>')
+    site = _site(tmp_path, {"index.html": f"<h1>Chart</h1><p>Body → ☐</p>{svg}"})
+    book = assemble_book(site, [NavNode("Chart", "", "index.html")], PdfOptions(site_name="S"))
+    assert 'font-family="AP Math"' in book.html
+    render_pdf(book.html, site, tmp_path / "pinned.pdf")
+    assert all(n.startswith("AP-") for n in _font_names(tmp_path / "pinned.pdf")), _font_names(tmp_path / "pinned.pdf")
+    assert "Interest→☐Influence↑end" in "".join(pdftotext(tmp_path / "pinned.pdf").split())
+    unpinned = re.sub(r'<tspan font-family="AP [A-Za-z]+">(.*?)</tspan>', r"\1", book.html)
+    render_pdf(unpinned, site, tmp_path / "loose.pdf")
+    if any(not n.startswith("AP-") for n in _font_names(tmp_path / "loose.pdf")) is False:
+        pytest.skip("this WeasyPrint falls back to the next family by itself")
+
+
+def test_a_character_no_font_draws_is_named_and_fails_strict(tmp_path):
+    # A fork's case in a script neither the bundled fonts nor this machine's
+    # draw (Old Hungarian): the build names the characters, the chapter,
+    # the words around them and a font to install, and --strict fails.
+    from alliance_playbook.pdf.fonts import missing_glyphs, system_coverage
+
+    letters = "\U00010C80\U00010C81\U00010C82"
+    if system_coverage({ord(c) for c in letters}):
+        pytest.skip("this machine has an Old Hungarian font")
+    assert missing_glyphs([("x", "Latin, Ελληνικά, Кириллица, → ☐ ✓ ≥")]) == []
+    project = copy_project(tmp_path / "project")
+    case = project / "casestudies" / "conflict-to-collaboration.yml"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "title: From conflict to collaboration in a community services partnership",
+        f"title: Székely alliance {letters} for shared services"), encoding="utf-8")
+    proc = run_mkdocs(project, "--strict", env={**PDF_ENV, "ALLIANCE_PDF_PARTS": "1"}, check=False, quiet=False)
+    assert proc.returncode != 0
+    log = proc.stdout + proc.stderr
+    assert "Traceback" not in log
+    warning = next(line for line in log.splitlines() if "no font draws" in line)
+    assert "U+10C80 OLD HUNGARIAN CAPITAL LETTER A" in warning and "U+10C82" in warning
+    assert f"Székely alliance {letters} for shared services" in warning  # the words around it
+    assert "Noto Sans Old Hungarian" in warning
+    assert warning.count("no font draws") == 1  # one warning per font to install
+    # Without strict mode (this project's mkdocs.yml sets it) it is a
+    # warning: the book is still made.
+    proc = run_mkdocs(project, "--no-strict", env={**PDF_ENV, "ALLIANCE_PDF_PARTS": "1"}, quiet=False)
+    assert "no font draws" in proc.stdout + proc.stderr
+    assert (project / "site" / BOOK).is_file()
+
+
 def test_contents_page_numbers_point_at_their_chapters(built):
     outline = _flatten(outline_tree(built.reader))
     first_chapter = outline[1][1]
@@ -369,15 +438,27 @@ def test_running_head_and_page_numbers(built):
         assert lines[-1] == str(page + 2), "page number in the footer"
 
 
+def _line_height(points: float) -> float:
+    """The height pdftotext gives a line of the bundled body font at ``points``
+    (its ascender to its descender)."""
+    from fontTools.ttLib import TTFont
+
+    from alliance_playbook.pdf.fonts import font_dir
+
+    hhea = TTFont(font_dir() / "NotoSans-Regular.ttf", lazy=True)
+    return points * (hhea["hhea"].ascent - hhea["hhea"].descent) / hhea["head"].unitsPerEm
+
+
 def stranded_headings(pdf: Path) -> list[int]:
     """Pages whose last line of body text is set in heading size (13pt or more)."""
+    heading = _line_height(13) - 0.5
     out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     found = []
     for number, page in enumerate(out.split("<page ")[1:], start=1):
         height = float(re.search(r'height="([\d.]+)"', page).group(1))
         lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
         body = [(top, bottom) for top, bottom in lines if top > 62 and bottom < height - 57]  # inside the page margins
-        if number > 1 and body and max(body)[1] - max(body)[0] > 13:
+        if number > 1 and body and max(body)[1] - max(body)[0] > heading:
             found.append(number)
     return found
 

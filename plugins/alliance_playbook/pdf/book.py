@@ -19,6 +19,7 @@ from pathlib import Path
 from ..model.types import slugify
 from ..urls import pdf_path
 from . import tree as t
+from .fonts import font_face_css, pin_svg_fonts
 from .links import LinkMap, collect_ids, prefix_ids, rewrite_links, rewrite_media
 from .nav import NavNode, walk
 from .page import printable_article
@@ -107,8 +108,9 @@ def build_time() -> datetime:
 
 
 def stylesheet() -> str:
-    """The print stylesheet (``assets/print.css``) as text."""
-    return resources.files("alliance_playbook").joinpath("assets", "print.css").read_text(encoding="utf-8")
+    """The print stylesheet (``assets/print.css``) as text, after the
+    ``@font-face`` rules of the bundled fonts."""
+    return font_face_css() + resources.files("alliance_playbook").joinpath("assets", "print.css").read_text(encoding="utf-8")
 
 
 def _generator() -> str:
@@ -246,6 +248,7 @@ def assemble_book(site_dir: Path, nav: list[NavNode], options: PdfOptions, when:
             rewrite_media(article, node.url or "", issues)
             prefix_ids(article, prefix)
             mark_tables(article)
+            pin_svg_fonts(article)
             _title_of(article, node, depth)
             body = t.element("div", {"class": "ap-body"})
             body.text = article.text

@@ -20,6 +20,7 @@ from typing import Any
 
 from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
 from .files import remove_scratch_files
+from .fonts import chapter_texts, missing_glyphs, warnings_for
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
 from .layout import Rendered, render_part
 from .nav import NavNode
@@ -66,6 +67,8 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
     log.doing("collecting the pages for the book")
     book = assemble_book(site_dir, nav_pages, options, when)
     log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
+    for warning in warnings_for(missing_glyphs(chapter_texts(book.root))):
+        log.warning(warning)
     target = site_dir / "pdf" / options.pdf_name
     parts = options.parts or part_count(book.root)
     rendered = None

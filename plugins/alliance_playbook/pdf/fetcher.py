@@ -1,4 +1,5 @@
-"""The only way WeasyPrint may load anything: files of the built site, data: URLs.
+"""The only way WeasyPrint may load anything: files of the built site, data:
+URLs, and the package's own font files.
 
 The PDF is made on a build machine and read offline; a stray remote image or a
 ``file:`` path outside the site would either leak a request or bake a private
@@ -14,13 +15,17 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import URLFetcher
 
+from .fonts import font_dir
+
 
 class SiteFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type hints: URLFetcher is Any
-    """Allow ``file:`` URLs inside ``site_dir`` and ``data:`` URLs; block the rest."""
+    """Allow ``file:`` URLs inside ``site_dir``, the bundled fonts and ``data:`` URLs; block the rest."""
 
     def __init__(self, site_dir: Path, **kwargs: Any) -> None:
         super().__init__(timeout=5, allow_redirects=False, **kwargs)
         self.site_dir = Path(site_dir).resolve()
+        #: The package's own fonts (:mod:`.fonts`), read-only files of ours.
+        self.font_dir = font_dir().resolve()
         self.blocked: list[str] = []
 
     def allows(self, url: str) -> bool:
@@ -31,6 +36,8 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint has no type h
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return False
         path = Path(unquote(parts.path)).resolve()
+        if self.font_dir in path.parents and path.suffix == ".ttf":
+            return True
         return path == self.site_dir or self.site_dir in path.parents
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:  # a weasyprint URLFetcherResponse

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import tree as t
 from .book import PdfError, PdfOptions, build_time, head, mark_tables
+from .fonts import pin_svg_fonts
 from .layout import render_pdf
 from .links import LinkMap, rewrite_links, rewrite_media
 from .page import printable_article
@@ -48,6 +49,7 @@ def worksheet_html(site_dir: Path, sheet: Worksheet, options: PdfOptions) -> str
     rewrite_links(blank, LinkMap(site_dir, options.site_url), sheet.url, "ws", issues)
     rewrite_media(blank, sheet.url, issues)
     mark_tables(blank)
+    pin_svg_fonts(blank)
     title = blank.find("h2")
     if title is not None:
         title.tag = "h1"
