@@ -98,8 +98,10 @@ def outline_tree(reader: PdfReader, items=None) -> list:
     return out
 
 
-def sidebar_tree(site: Path) -> list:
-    """[(title, children)] of Material's navigation, as any page shows it."""
+def sidebar_tree(site: Path, with_urls: bool = False) -> list:
+    """[(title, children)] of Material's navigation, as any page shows it
+    ([(title, url, children)] with ``with_urls``: site-relative, as the home
+    page links them)."""
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
 
     def items(ul) -> list:
@@ -107,10 +109,34 @@ def sidebar_tree(site: Path) -> list:
         for li in ul.find_all("li", recursive=False):
             link = li.select_one(".md-nav__link")
             sub = li.select_one(":scope > nav.md-nav:not(.md-nav--secondary) > ul")  # not the page's own toc
-            out.append((link.get_text(" ", strip=True), items(sub) if sub else []))
+            children = items(sub) if sub else []
+            anchor = li.select_one("a.md-nav__link")
+            url = (anchor.get("href") or "").removeprefix("./") if anchor is not None else ""
+            out.append((link.get_text(" ", strip=True), url, children) if with_urls else (link.get_text(" ", strip=True), children))
         return out
 
     return items(soup.select_one("nav.md-nav--primary > ul.md-nav__list"))
+
+
+#: The maintainers' sections, which the book moves to its appendix.
+MAINTAINER_URLS = ("forking/", "reference/", "explore/")
+
+
+def readers_book(site: Path) -> list:
+    """The outline the book should have: the navigation in its order, the
+    home page as the introduction, the maintainers' sections last, in an
+    appendix of their own."""
+    def strip(tree):
+        return [(title, strip(children)) for title, _url, children in tree]
+
+    nav = [entry for entry in sidebar_tree(site, with_urls=True) if entry[0] not in ("Downloads", "Descargas")]
+    readers = [entry for entry in nav if not entry[1].startswith(MAINTAINER_URLS)]
+    maintainers = [entry for entry in nav if entry[1].startswith(MAINTAINER_URLS)]
+    introduction = "Introducción" if nav[0][0] == "Inicio" else "Introduction"
+    appendix = "Apéndice: para quienes mantienen el sitio" if nav[0][0] == "Inicio" else "Appendix: for maintainers"
+    out = strip(readers)
+    out[0] = (introduction, out[0][1])
+    return out + [(appendix, strip(maintainers))]
 
 
 def _strip_pages(tree: list) -> list:
@@ -203,7 +229,12 @@ def test_outline_follows_the_navigation(built):
     # The downloads and data pages are for the screen (front matter
     # `book: false`): the book leaves them out, and nothing else.
     screen_only = {"Downloads", "Descargas"}
-    assert _strip_pages(outline[1:]) == [entry for entry in sidebar_tree(built.site) if entry[0] not in screen_only]
+    assert _strip_pages(outline[1:]) == readers_book(built.site)
+    # The reader's book: an introduction (never "Home"), the guide, the
+    # playbook, worksheets, lessons, case studies, then the maintainers'.
+    assert outline[1][0] in ("Introduction", "Introducción")
+    top = [title for title, _p, _c in outline[1:]]
+    assert top.index("Case studies" if "Case studies" in top else "Estudios de caso") == len(top) - 2
     assert not any(title in screen_only or title in ("Data", "Datos") for title, _p, _c in _flatten(outline))
     pages = [page for _title, page, _children in _flatten(outline)]
     assert pages == sorted(pages), "bookmarks out of reading order"

@@ -50,6 +50,14 @@ def count(value: object, name: str) -> int:
     return number
 
 
+def choice(value: object, name: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed`` (any case)."""
+    text = str(value).strip().lower()
+    if text not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {str(value)!r}")
+    return text
+
+
 @dataclass(frozen=True)
 class PdfSettings:
     """What the ``alliance-pdf`` plugin makes, and how."""
@@ -65,6 +73,10 @@ class PdfSettings:
     debug: bool = False
     parts: int = 0
     jobs: int = 0
+    #: "appendix" or "separate": where the maintainers' pages go.
+    maintainers: str = "appendix"
+    maintainer_pages: tuple[str, ...] = ("forking/", "reference/", "explore/")
+    kits: bool = True
 
 
 @dataclass(frozen=True)
@@ -192,4 +204,7 @@ def _pdf(pdf: Mapping[str, Any] | None, alliance: Mapping[str, Any], site: Mappi
         debug=debug,
         parts=number("parts", "ALLIANCE_PDF_PARTS"),
         jobs=number("jobs", "ALLIANCE_PDF_JOBS"),
+        maintainers=choice(pdf.get("maintainers", "appendix"), "alliance-pdf: maintainers", ("appendix", "separate")),
+        maintainer_pages=tuple(str(p).strip("/") + "/" for p in pdf.get("maintainer_pages", PdfSettings.maintainer_pages) if str(p).strip("/")),
+        kits=flag(pdf.get("kits", True), "alliance-pdf: kits"),
     )

@@ -57,6 +57,16 @@ def pdf_path(site_name: str, filename: str = "") -> str:
     return "pdf/" + (name if name.endswith(".pdf") else name + ".pdf")
 
 
+def maintainers_pdf_path(site_name: str, filename: str = "") -> str:
+    """The maintainers' PDF, when it is separate: the book's name with ``-maintainers``."""
+    return pdf_path(site_name, filename).removesuffix(".pdf") + "-maintainers.pdf"
+
+
+def kit_pdf_path(phase_id: str) -> str:
+    """One playbook phase's workshop kit."""
+    return f"pdf/kits/{phase_id}.pdf"
+
+
 def worksheet_pdf_path(worksheet_id: str) -> str:
     """One worksheet's blank printable PDF."""
     return f"pdf/worksheets/{worksheet_id}.pdf"

@@ -70,6 +70,16 @@ class AlliancePdfConfig(Config):
     parts = opt.Type(int, default=0)
     #: Processes for the parts (also: ALLIANCE_PDF_JOBS). 0: one per core.
     jobs = opt.Type(int, default=0)
+    #: Where the maintainers' pages (``maintainer_pages``) go: ``appendix``,
+    #: after the case studies, or ``separate``, a PDF of their own
+    #: (``pdf/<name>-maintainers.pdf``), leaving the book to its readers.
+    maintainers = opt.Choice(("appendix", "separate"), default="appendix")
+    #: Pages for those who run the site rather than read it, by URL prefix.
+    maintainer_pages = opt.ListOfItems(opt.Type(str), default=["forking/", "reference/", "explore/"])
+    #: One workshop kit per playbook phase, ``pdf/kits/<phase>.pdf``: its
+    #: steps with their checklists, the worksheets they use, blank, and the
+    #: key lessons.
+    kits = opt.Type(bool, default=True)
 
 
 def _options(config: MkDocsConfig, name: str) -> dict[str, Any] | None:

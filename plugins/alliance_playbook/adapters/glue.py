@@ -13,7 +13,7 @@ from ..kinds.registry import load_registry
 from ..project import FileCache, Project, load_project
 from ..render.site import ASSET_DIR, RenderOptions
 from ..settings import ALL_SECTIONS, Settings, SettingsError
-from ..urls import offline_zip_path, pdf_path
+from ..urls import maintainers_pdf_path, offline_zip_path, pdf_path
 
 #: The browser files every site gets (``assets/alliance/``); common.js first:
 #: the page scripts use it.
@@ -71,6 +71,8 @@ def render_options(settings: Settings, project: Project, *, directory_urls: bool
         pdf_links=pdf_links, defer_nonce=defer_nonce,
         pdf_book=pdf_path(settings.site_name, settings.pdf.filename) if pdf_links else "",
         pdf_worksheets=pdf_links and settings.pdf.worksheets,
+        pdf_maintainers=maintainers_pdf_path(settings.site_name, settings.pdf.filename) if pdf_links and settings.pdf.maintainers == "separate" else "",
+        pdf_kits=pdf_links and settings.pdf.kits,
         offline_zip=offline_zip_path(settings.site_name) if offline_zip else "", offline_copy=offline_copy,
     )
 

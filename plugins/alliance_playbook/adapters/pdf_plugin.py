@@ -8,8 +8,11 @@ ALLIANCE_PDF=0 (quick builds, the test suite).
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -23,11 +26,11 @@ from mkdocs.utils import get_relative_url
 from ..i18n import Translator
 from ..pdf import NavNode, PdfError, PdfOptions, attach_orphans, nav_from_mkdocs
 from ..pdf.book import build_time
-from ..pdf.build import build_book_and_worksheets
-from ..pdf.nav import page_title
+from ..pdf.build import Booklet, build_book_and_worksheets
+from ..pdf.nav import page_title, retitle_home, split_off
 from ..pdf.worksheets import Worksheet
 from ..settings import SettingsError
-from ..urls import worksheet_pdf_path
+from ..urls import maintainers_pdf_path, worksheet_pdf_path
 from . import glue
 from .config import AlliancePdfConfig, settings_for
 
@@ -72,6 +75,9 @@ class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
             jobs=pdf.jobs,
         )
         self.sheets = pdf.worksheets
+        self.maintainers = pdf.maintainers
+        self.maintainer_pages = pdf.maintainer_pages
+        self.kits = pdf.kits
         self._pages_with_info: list[Path] = []
         return config
 
@@ -89,7 +95,10 @@ class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
         if not self.active or (page.meta or {}).get("book") is False:
             return html  # not in the book (the downloads page lists the PDFs itself)
         _ = self.options._
-        href = get_relative_url(f"pdf/{self.options.pdf_name}", page.url)
+        book = f"pdf/{self.options.pdf_name}"
+        if self.maintainers == "separate" and page.url.startswith(self.maintainer_pages):
+            book = maintainers_pdf_path(self.options.site_name, self.options.filename)  # where this page is printed
+        href = get_relative_url(book, page.url)
         if page.is_homepage:
             link = (f'<p class="ap-pdf-link ap-noprint"><a href="{Markup.escape(href)}">{Markup.escape(_("Download the whole guide as PDF"))}</a> '
                     f"{INFO_PLACEHOLDER}</p>\n")
@@ -116,10 +125,21 @@ class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
         if not self.active:
             return
         site_dir = Path(config.site_dir)
-        nav = book_structure(self.nav, self.files)
+        _ = self.options._
+        nav, maintainers = split_off(retitle_home(book_structure(self.nav, self.files), _("Introduction")), self.maintainer_pages)
+        booklets = []
+        if maintainers and self.maintainers == "separate":
+            booklets.append(Booklet(maintainers, replace(
+                self.options, filename=maintainers_pdf_path(self.options.site_name, self.options.filename),
+                site_name=_("{site}: for maintainers").format(site=self.options.site_name),
+                description=_("Forking, publishing and the content reference."), keywords=[])))
+        elif maintainers:
+            nav.append(NavNode(_("Appendix: for maintainers"), children=maintainers))
+        if self.kits:
+            booklets.extend(workshop_kits(site_dir, self.files, self.options))
         sheets = worksheet_pages(self.files, site_dir) if self.sheets else []
         try:
-            result = build_book_and_worksheets(site_dir, nav, sheets, self.options, log=log)
+            result = build_book_and_worksheets(site_dir, nav, sheets, self.options, log=log, booklets=booklets)
         except PdfError as exc:
             raise PluginError(f"alliance-pdf: {exc}\nSet ALLIANCE_PDF=0 (or `enabled: false` under alliance-pdf in mkdocs.yml) to build without the PDF.") from None
         except KeyboardInterrupt:
@@ -144,6 +164,44 @@ def book_structure(nav: Navigation, files: Files) -> list[NavNode]:
     if homeless:
         log.info("PDF: pages outside the navigation with no parent page are left out: " + ", ".join(p.url or "" for p in homeless))
     return tree
+
+
+def workshop_kits(site_dir: Path, files: Files, options: PdfOptions) -> list[Booklet]:
+    """One booklet per playbook phase: the phase page with its steps, the
+    worksheets those steps use (each page prints its blank sheet), and the
+    lessons they draw on. Read from the site's own ``data/playbook.json``
+    (the published export), so the kits show what the site shows."""
+    export = site_dir / "data" / "playbook.json"
+    if not export.is_file():
+        log.info("PDF: no data/playbook.json (the data section is off): no workshop kits")
+        return []
+    data = json.loads(export.read_text(encoding="utf-8"))
+    by_url = {f.url: f for f in files.documentation_pages()}
+    titles = {kind: {item["id"]: item for item in data.get(kind, [])} for kind in ("steps", "worksheets", "lessons")}
+
+    def node(item: dict[str, Any]) -> NavNode | None:
+        f = by_url.get(item.get("url", ""))
+        return None if f is None else NavNode(str(item.get("title") or f.name), f.url, f.dest_uri)
+
+    _ = options._
+    out = []
+    for phase in data.get("phases", []):
+        top = node(phase)
+        if top is None:
+            continue
+        steps = [titles["steps"][s] for s in phase.get("steps", []) if s in titles["steps"]]
+        top.children = [n for s in steps if (n := node(s)) is not None]
+        kit = [top]
+        for kind, heading in (("worksheets", _("Worksheets")), ("lessons", _("Key lessons"))):
+            ids = dict.fromkeys(i for s in steps for i in s.get("links", {}).get(kind, s.get(kind, [])))
+            pages = [n for i in ids if i in titles[kind] and (n := node(titles[kind][i])) is not None]
+            if pages:
+                kit.append(NavNode(heading, children=pages))
+        out.append(Booklet(kit, replace(
+            options, folder="kits", filename=f"{phase['id']}.pdf", excerpt=True,
+            site_name=_("Workshop kit: {title}").format(title=phase.get("title", "")),
+            description=str(phase.get("summary") or ""), keywords=[])))
+    return out
 
 
 def without(nodes: list[NavNode], paths: set[str]) -> list[NavNode]:
@@ -178,4 +236,4 @@ def _fill_info(path: Path, info: str) -> None:
     path.write_text(html.replace(INFO_PLACEHOLDER, f"<span data-ap-pdf-info>({Markup.escape(info)})</span>"), encoding="utf-8")
 
 
-__all__ = ["AlliancePdfPlugin", "book_structure", "without", "worksheet_pages"]
+__all__ = ["AlliancePdfPlugin", "book_structure", "without", "workshop_kits", "worksheet_pages"]

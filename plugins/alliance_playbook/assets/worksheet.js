@@ -566,4 +566,20 @@
   }
 
   toArray(document.querySelectorAll("[data-ap-worksheet]")).forEach(setup);
+
+  // A printed textarea shows all its text, not only its visible lines
+  // (alliance.css asks for field-sizing: content; this covers browsers
+  // without it).
+  window.addEventListener("beforeprint", function () {
+    toArray(document.querySelectorAll(".ap-worksheet textarea")).forEach(function (area) {
+      area.dataset.apHeight = area.style.height;
+      area.style.height = area.scrollHeight + 4 + "px";
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    toArray(document.querySelectorAll(".ap-worksheet textarea")).forEach(function (area) {
+      area.style.height = area.dataset.apHeight || "";
+      delete area.dataset.apHeight;
+    });
+  });
 })();

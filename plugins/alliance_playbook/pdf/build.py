@@ -13,13 +13,13 @@ import os
 import time
 import traceback
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
-from .files import remove_scratch_files
+from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time, drop_page_references
+from .files import private_tempdir, remove_scratch_files
 from .fonts import chapter_texts, missing_glyphs, warnings_for
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
 from .layout import Rendered, render_part
@@ -67,12 +67,15 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
     log.doing("collecting the pages for the book")
     book = assemble_book(site_dir, nav_pages, options, when)
     log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
-    for warning in warnings_for(missing_glyphs(chapter_texts(book.root))):
-        log.warning(warning)
-    target = site_dir / "pdf" / options.pdf_name
+    if not options.excerpt:
+        for warning in warnings_for(missing_glyphs(chapter_texts(book.root))):
+            log.warning(warning)
+    target = options.target(site_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
     parts = options.parts or part_count(book.root)
     rendered = None
     if parts > 1:
+        drop_page_references(book.root)
         plan = plan_parts(book.root, parts)
         jobs = jobs_for(len(plan.parts), options.jobs or None)
         log.info(f"PDF: laying out {len(plan.parts)} parts on {jobs} cores...")
@@ -96,7 +99,7 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
         issues.append(f"the link to #{anchor} is not clickable in the PDF (it was not laid out)")
     for url in rendered.blocked:
         log.warning(f"PDF: not loaded (only the site's own files and data: URLs are allowed): {url}")
-    if book.issues:
+    if book.issues and not options.excerpt:
         log.info(f"PDF: {len(book.issues)} link(s) or image(s) printed as text:\n  " + "\n  ".join(book.issues))
     for message in issues[len(book.issues):]:
         log.warning(f"PDF: {message}")
@@ -127,9 +130,20 @@ def _write_debug(target: Path, book: PrintBook, rendered: Rendered) -> None:
     target.with_suffix(".links.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+@dataclass
+class Booklet:
+    """A smaller PDF made alongside the book: a phase's workshop kit, the
+    maintainers' guide. Its chapters are pages of the same built site."""
+
+    nav: list[NavNode]
+    options: PdfOptions
+
+
 def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
-                              log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> PdfResult:
-    """The book, and the blank worksheets alongside it in a process of their own.
+                              log: logging.Logger | logging.LoggerAdapter[Any] | None = None,
+                              booklets: list[Booklet] | None = None) -> PdfResult:
+    """The book, and the blank worksheets and the ``booklets`` alongside it
+    in a process of their own.
 
     A large book is laid out in parts on every core and merged
     (:mod:`.parallel`); the worksheets are independent of it and are made
@@ -140,17 +154,17 @@ def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: 
     on to the caller, which says so.
     """
     site_dir = Path(site_dir)
-    with interrupt_once(), progress_of(log or _log) as progress:
+    with private_tempdir(), interrupt_once(), progress_of(log or _log) as progress:
         try:
-            return _book_and_worksheets(site_dir, nav_pages, sheets, options, progress)
+            return _book_and_worksheets(site_dir, nav_pages, sheets, options, progress, booklets or [])
         except KeyboardInterrupt:
-            remove_pdfs(site_dir, options, sheets)
+            remove_pdfs(site_dir, options, sheets, booklets or [])
             raise
 
 
 def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
-                         log: Progress) -> PdfResult:
-    background = _start_worksheets(site_dir, sheets, options)
+                         log: Progress, booklets: list[Booklet]) -> PdfResult:
+    background = _start_worksheets(site_dir, sheets, options, booklets)
     try:
         result = build_pdf(site_dir, nav_pages, options, log)
         messages = None
@@ -163,9 +177,9 @@ def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[
             except Exception as exc:  # a broken worker: do it here
                 log.debug(f"PDF: worksheets in a second process failed ({exc}); making them here")
         if messages is None:
-            if sheets:
+            if sheets or booklets:
                 log.doing("making the worksheet PDFs")
-            messages = _worksheets_job(str(site_dir), sheets, options)
+            messages = _worksheets_job(str(site_dir), sheets, options, booklets)
     finally:
         if background is not None:
             background.stop()
@@ -174,15 +188,20 @@ def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[
     return result
 
 
-def remove_pdfs(site_dir: Path, options: PdfOptions, sheets: list[Worksheet]) -> None:
-    """Remove the book, the worksheet sheets and the scratch files of a PDF step that did not finish."""
+def remove_pdfs(site_dir: Path, options: PdfOptions, sheets: list[Worksheet], booklets: list[Booklet] | None = None) -> None:
+    """Remove the book, the worksheet sheets, the booklets and the scratch
+    files of a PDF step that did not finish."""
     folder = Path(site_dir) / "pdf"
-    (folder / options.pdf_name).unlink(missing_ok=True)
+    options.target(site_dir).unlink(missing_ok=True)
     for sheet in sheets:
         (folder / "worksheets" / f"{sheet.id}.pdf").unlink(missing_ok=True)
-    for scratch in (folder, folder / "worksheets"):  # a stopped process could not remove its own
+    booklets = booklets or []
+    for booklet in booklets:
+        booklet.options.target(site_dir).unlink(missing_ok=True)
+    subfolders = sorted({folder / "worksheets", *(folder / b.options.folder for b in booklets if b.options.folder)})
+    for scratch in (folder, *subfolders):  # a stopped process could not remove its own
         remove_scratch_files(scratch)
-    for empty in (folder / "worksheets", folder):
+    for empty in (*subfolders, folder):
         with suppress(OSError):
             empty.rmdir()
 
@@ -190,11 +209,11 @@ def remove_pdfs(site_dir: Path, options: PdfOptions, sheets: list[Worksheet]) ->
 class _Worksheets:
     """The worksheet PDFs, made by a second process while this one makes the book."""
 
-    def __init__(self, site_dir: Path, sheets: list[Worksheet], options: PdfOptions) -> None:
+    def __init__(self, site_dir: Path, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> None:
         # spawn, not fork: the parent may hold GLib/fontconfig state that a forked child must not share.
         context = multiprocessing.get_context("spawn")
         self.conn, theirs = context.Pipe(duplex=False)
-        self.process = context.Process(target=_worksheets_process, args=(theirs, str(site_dir), sheets, options), daemon=True)
+        self.process = context.Process(target=_worksheets_process, args=(theirs, str(site_dir), sheets, options, booklets), daemon=True)
         self.finished = False
         try:
             start_ignoring_interrupts(self.process)
@@ -229,22 +248,22 @@ class _Worksheets:
         self.conn.close()
 
 
-def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptions) -> _Worksheets | None:
-    if not sheets or (os.cpu_count() or 1) < 2:
+def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> _Worksheets | None:
+    if not (sheets or booklets) or (os.cpu_count() or 1) < 2:
         return None
     try:
-        return _Worksheets(site_dir, sheets, options)
+        return _Worksheets(site_dir, sheets, options, booklets)
     except Exception as exc:  # inside a daemonic process, no more processes, options that cannot be sent: make them here
         _log.debug(f"PDF: no second process for the worksheets ({exc!r}); making them after the book")
         return None
 
 
-def _worksheets_process(conn: Connection, site_dir: str, sheets: list[Worksheet], options: PdfOptions) -> None:
+def _worksheets_process(conn: Connection, site_dir: str, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> None:
     """The second process: makes the worksheet PDFs and sends back its log lines (or its error)."""
     ignore_interrupts()  # the book's process stops this one
     report: tuple[str, list[tuple[int, str]] | str]
     try:
-        report = ("done", _worksheets_job(site_dir, sheets, options))
+        report = ("done", _worksheets_job(site_dir, sheets, options, booklets))
     except PdfError as exc:
         report = ("pdf-error", str(exc))
     except Exception:  # noqa: BLE001 - the parent makes the sheets itself
@@ -262,18 +281,23 @@ class _Collect(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _worksheets_job(site_dir: str, sheets: list[Worksheet], options: PdfOptions) -> list[tuple[int, str]]:
-    """Make the worksheet PDFs; returns the log lines for the parent to show."""
+def _worksheets_job(site_dir: str, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> list[tuple[int, str]]:
+    """Make the worksheet PDFs, then the booklets (each in one piece: they
+    are small); returns the log lines for the parent to show."""
     collect = _Collect()
     logger = logging.getLogger(f"{__name__}.worksheets")
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
     logger.addHandler(collect)
     try:
-        build_worksheet_pdfs(Path(site_dir), sheets, options, log=logger)
+        if sheets:
+            build_worksheet_pdfs(Path(site_dir), sheets, options, log=logger)
+        for booklet in booklets:
+            with progress_of(logger) as progress:
+                _build_pdf(Path(site_dir), booklet.nav, replace(booklet.options, parts=1), progress)
     finally:
         logger.removeHandler(collect)
     return collect.records
 
 
-__all__ = ["PdfError", "PdfOptions", "PdfResult", "build_book_and_worksheets", "build_pdf"]
+__all__ = ["Booklet", "PdfError", "PdfOptions", "PdfResult", "build_book_and_worksheets", "build_pdf"]

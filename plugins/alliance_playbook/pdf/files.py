@@ -39,3 +39,30 @@ def remove_scratch_files(folder: Path) -> None:
     """Remove the scratch files a stopped process could not remove itself (see :func:`replacing`)."""
     for path in Path(folder).glob(f".*.pdf.*{SCRATCH_SUFFIX}"):
         path.unlink(missing_ok=True)
+
+
+@contextmanager
+def private_tempdir() -> Iterator[Path]:
+    """A temporary folder for everything the PDF step's processes put in
+    the temporary directory, removed at the end whatever happens.
+
+    WeasyPrint copies each ``@font-face`` font into a folder of its own
+    there and removes it when the process ends normally; a worker stopped
+    by Ctrl-C cannot, so without this its copies of the bundled fonts would
+    stay behind. Spawned workers inherit the folder through ``TMPDIR``.
+    """
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="alliance-pdf-"))
+    saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = str(folder), str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved_dir
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env
+        shutil.rmtree(folder, ignore_errors=True)

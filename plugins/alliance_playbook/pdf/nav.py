@@ -109,3 +109,33 @@ def _dir_key(url: str) -> str:
         folder = posixpath.dirname(url)
         return folder + "/" if folder else ""
     return ""
+
+
+def split_off(nodes: list[NavNode], prefixes: Iterable[str]) -> tuple[list[NavNode], list[NavNode]]:
+    """(the tree without the pages whose URL starts with one of
+    ``prefixes``, those pages with what is under them, in reading order).
+
+    A section left with no pages goes; one whose own page moves keeps the
+    rest of its pages where they were.
+    """
+    prefixes = tuple(prefixes)
+    moved: list[NavNode] = []
+
+    def keep(node: NavNode) -> NavNode | None:
+        if node.url is not None and prefixes and node.url.startswith(prefixes):
+            moved.append(node)
+            return None
+        children = [kept for child in node.children if (kept := keep(child)) is not None]
+        if not node.is_page and not children:
+            return None
+        return NavNode(node.title, node.url, node.path, children)
+
+    kept = [k for node in nodes if (k := keep(node)) is not None]
+    return kept, moved
+
+
+def retitle_home(nodes: list[NavNode], title: str) -> list[NavNode]:
+    """The tree with its home page (URL ``""``) titled ``title``: the book
+    opens with an introduction, not with "Home"."""
+    return [NavNode(title if node.url == "" else node.title, node.url, node.path, retitle_home(node.children, title))
+            for node in nodes]

@@ -17,7 +17,7 @@ _ARTICLE = re.compile(r'<article\b[^>]*class="[^"]*\bmd-content__inner\b[^"]*"[^
 #: Theme chrome and screen-only parts, by class.
 _CHROME_CLASSES = frozenset({
     "headerlink", "md-content__button", "md-tags", "md-source-file", "md-feedback", "ap-noprint", "ap-toolbar",
-    "ap-pager", "ap-ws-status", "ap-filters", "ap-pdf-link",
+    "ap-pager", "ap-ws-status", "ap-filters", "ap-pdf-link", "ap-screen-only",
 })
 #: Elements that never print: scripts, forms' buttons, embedded documents.
 _CHROME_TAGS = frozenset({

@@ -67,13 +67,6 @@ def worksheet_html(site_dir: Path, sheet: Worksheet, options: PdfOptions) -> str
         section.append(title)
     if lead is not None:
         section.append(t.element("p", {"class": "ap-lead"}, t.text_of(lead)))
-    if table is not None:
-        fill = t.element("p", {"class": "ap-sheet-fill"})
-        for label in (options._("Alliance"), options._("Date"), options._("Filled in by")):
-            span = t.element("span", None, f"{label}: ")
-            span.append(t.element("span", {"class": "ap-line"}))
-            fill.append(span)
-        section.append(fill)
     section.extend(list(blank))
     # The sheet's own title and summary are its PDF title and subject.
     sheet_options = replace(options, site_name=t.text_of(title) if title is not None else sheet.id,

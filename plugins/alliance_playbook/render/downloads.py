@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from ..kinds.base import GeneratedPage
-from ..urls import worksheet_pdf_path
+from ..urls import kit_pdf_path, worksheet_pdf_path
 
 if TYPE_CHECKING:
     from .site import PageRenderer
@@ -62,13 +62,14 @@ def downloads_pages(site: PageRenderer) -> list[GeneratedPage]:
     """``downloads/`` and ``data/``, when the ``data`` section is on."""
     o, _ = site.options, site.translate
     worksheets = [(ws, worksheet_pdf_path(ws.id)) for ws in site.project.worksheets.values()] if o.pdf_book and o.pdf_worksheets else []
+    kits = [(phase, kit_pdf_path(phase.id)) for phase in site.project.phases] if o.pdf_book and o.pdf_kits else []
     notes: dict[str, str] = {"data/playbook.json": _("Everything the guide is made of, kind by kind, with the links between items.")}
     for kind in site.project.registry:
         notes.update({path: site.translate(text) for path, text in kind.data_file_notes().items()})
     files = [describe_data_file(path, text, notes.get(path, "")) for path, text in site.data_files()]
     return [
         site.page("downloads.md.j2", "downloads/index.md", site.translate("Downloads"), "downloads",
-                  book_pdf=o.pdf_book, worksheets=worksheets, offline_zip=o.offline_zip, offline_copy=o.offline_copy,
+                  book_pdf=o.pdf_book, worksheets=worksheets, kits=kits, maintainers_pdf=o.pdf_maintainers, offline_zip=o.offline_zip, offline_copy=o.offline_copy,
                   files=files, size=size_placeholder, book=False),
         site.page("data.md.j2", "data/index.md", site.translate("Data"), "data", files=files, book=False),
     ]

@@ -32,7 +32,7 @@ from ..model.enums import BUILTIN_ENUMS, LESSON_KIND_LABELS, SECTOR_OF_PARTNER_T
 from ..model.types import slugify
 from ..project import Project
 from ..settings import ALL_SECTIONS
-from ..urls import relative_url, src_to_url_file
+from ..urls import kit_pdf_path, relative_url, src_to_url_file
 from ..wikilinks import WikiLink
 from .blocks import BYTECODE_CACHE
 
@@ -60,6 +60,10 @@ class RenderOptions:
     #: ("" when none is made), and whether this build is the offline copy.
     pdf_book: str = ""
     pdf_worksheets: bool = False
+    #: The maintainers' PDF's site path when it is separate, else "".
+    pdf_maintainers: str = ""
+    #: Whether each playbook phase has a workshop kit PDF.
+    pdf_kits: bool = False
     offline_zip: str = ""
     offline_copy: bool = False
     #: Leave Markdown fields to the site's own Markdown pass (MkDocs plugin):
@@ -112,6 +116,7 @@ class PageRenderer:
         self.env.globals.update(
             _=self.translate, label=self.label, country=self.country, sector_of=self.sector_of, fmt=_fmt_number,
             project=project, graph=self.graph, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS, pdf_links=self.options.pdf_links,
+            pdf_kits=self.options.pdf_kits, kit_pdf=kit_pdf_path,
         )
         self._builtin_cache: dict[str, bool] = {}
         self._data_files: list[tuple[str, str]] | None = None
