@@ -738,11 +738,228 @@ def test_long_wide_tables_fit_and_repeat_their_header(tmp_path):
 
 @pytest.mark.browser
 def test_browser_print_shows_the_page_only_and_opens_details(page, seed_http):
-    page.goto(seed_http + "worksheets/partner-identification/")
+    page.goto(seed_http + "guide/understanding-alliances/")
     page.emulate_media(media="print")
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert not page.locator(".md-header").is_visible()
-    details = page.locator("details.ap-guidance-step").first
-    assert details.get_attribute("open") is None
-    assert details.locator("li").first.is_visible(), "closed details print their content"
+    page.goto(seed_http + "worksheets/partner-identification/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    # The guidance prints as a short box naming the steps, not as the
+    # screen's expandable list of each step's questions and checklist.
+    assert not page.locator("details.ap-guidance-step").first.is_visible()
+    short = page.locator(".ap-guidance-print")
+    assert short.is_visible() and short.locator("li").count() >= 2
+    page.emulate_media(media="screen")
+    assert not short.is_visible() and page.locator("details.ap-guidance-step").first.is_visible()
     assert not page.errors
+
+
+@pytest.mark.browser
+def test_browser_print_of_a_filled_worksheet_shows_every_word_and_blanks_turn(page, seed_http, tmp_path):
+    # A long answer prints in full (not only the textarea's visible lines),
+    # and "Print blank" of a wide table prints landscape, rows to write in.
+    page.goto(seed_http + "worksheets/alliance-health-check/")
+    words = " ".join(f"word{i}" for i in range(160))
+    area = page.locator(".md-content textarea").first
+    area.fill(words)
+    on_screen = area.evaluate("a => a.clientHeight")
+    page.emulate_media(media="print")
+    assert area.evaluate("a => a.scrollHeight <= a.clientHeight + 2"), "the printed textarea cuts its text"
+    assert area.evaluate("a => a.clientHeight") > on_screen
+    path = tmp_path / "printed.pdf"
+    page.goto(seed_http + "worksheets/partner-identification/")
+    page.evaluate("document.body.classList.add('ap-print-blank')")
+    page.emulate_media(media="print")
+    path.write_bytes(page.pdf(prefer_css_page_size=True))
+    reader = PdfReader(path)
+    assert all(float(p.mediabox.width) > float(p.mediabox.height) for p in reader.pages)
+    assert len(reader.pages) <= 2
+    rows = page.locator(".ap-blank-table tbody tr")
+    assert rows.count() >= 8 and rows.first.evaluate("r => r.getBoundingClientRect().height") >= 12 / 25.4 * 96 - 1
+    text = pdftotext(path)
+    assert "Organization" in text and "Next step" in text  # every column on the paper
+    assert not page.errors
+
+
+# --------------------------------------------------------------------------
+# A reader's book, worksheets for pens, workshop kits (#17)
+
+
+def _mediaboxes(pdf: Path) -> list[tuple[float, float]]:
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(pdf).pages]
+
+
+def _page_of(reader: PdfReader, title: str) -> int:
+    return next(p for t, p, _c in _flatten(outline_tree(reader)) if t == title)
+
+
+def test_wide_blank_worksheets_turn_the_page_in_the_book_and_as_sheets(built):
+    # The partner identification table (11 columns) is on landscape pages
+    # in the book and as a sheet; the health check form stays portrait.
+    title = yaml_titles(built.project, "content/worksheets/*.yml")["partner-identification"]
+    reader = built.reader
+    start = _page_of(reader, title)
+    boxes = _mediaboxes(built.pdf)
+    turned = [n for n in range(start, len(boxes)) if boxes[n][0] > boxes[n][1]]
+    assert turned and turned[0] - start <= 1, (start, turned[:3])
+    assert "Organization" in pdftotext(built.pdf, turned[0] + 1, turned[0] + 1)
+    sheet = built.site / "pdf/worksheets/partner-identification.pdf"
+    assert all(w > h for w, h in _mediaboxes(sheet))
+    assert all(w < h for w, h in _mediaboxes(built.site / "pdf/worksheets/alliance-health-check.pdf"))
+
+
+def test_blank_rows_are_tall_enough_to_write_in(built):
+    # At least 12 mm between the row numbers of a blank table, in the sheet.
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(built.site / "pdf/worksheets/partner-identification.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    # The row numbers: digits in the table's first, narrow column.
+    tops = {int(w): float(y) for x, y, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(\d+)</word>', bbox)
+            if float(x) < 72}
+    rows = [tops[n] for n in range(1, 6) if n in tops]
+    assert len(rows) == 5
+    assert min(b - a for a, b in zip(rows, rows[1:])) >= 12 / 25.4 * 72 - 0.5
+
+
+def test_paper_worksheets_have_tick_boxes_ruled_lines_and_who_filled_them_in(built):
+    html = built.print_html
+    sheet = next(s for s in html.select(".ap-print-blank") if s.select(".ap-blank-form"))
+    scale = sheet.select_one("dd.ap-blank-scale")
+    assert len(scale.select(".ap-box")) == 5 and "Not at all" in scale.get_text()
+    assert len(sheet.select("dd.ap-blank-longtext .ap-rule")) >= 4  # room for comments
+    assert "Filled in by" in sheet.select_one(".ap-sheet-fill").get_text()
+    assert sheet.select("svg") == []  # no empty bars on paper
+    text = pdftotext(built.site / "pdf/worksheets/alliance-health-check.pdf")
+    assert "Filled in by" in text and "Not at all" in text
+
+
+def test_print_wording_and_short_guidance(built):
+    html = built.print_html
+    text = html.get_text(" ")
+    for web_only in ("Open the step", "Every box is a link", "scroll it sideways", "Open the master checklist"):
+        assert web_only not in text, web_only
+    assert html.select(".ap-guidance-step") == []  # the screen's long guidance
+    assert html.select(".ap-guidance-print li a")  # a short list of the steps instead
+
+
+def test_links_print_the_page_they_land_on(built):
+    # Laid out in one piece (the seed), each link to another chapter ends
+    # with "(page N)", N being where the outline puts that chapter; laid out
+    # in parts (the fork) the book prints none rather than wrong ones.
+    text = squeeze(pdftotext(built.pdf))
+    if built.name == "fork":
+        assert not re.search(r"\(page\d+\)", text)
+        return
+    outline = {squeeze(t): p + 1 for t, p, _c in _flatten(outline_tree(built.reader))}
+    checked = 0
+    for title, number in re.findall(r"([A-Z][A-Za-z' ,-]{8,80})\s*\(page\s*(\d+)\)", pdftotext(built.pdf)):
+        key = squeeze(title.strip())
+        if key in outline:
+            assert outline[key] == int(number), (title, number, outline[key])
+            checked += 1
+    assert checked >= 10
+
+
+def test_no_table_word_is_hyphenated(built):
+    # Every word of a table header or cell comes out of the PDF whole.
+    text = squeeze(pdftotext(built.pdf))
+    words = {w.strip(".,:;()") for cell in built.print_html.select("th, td") for w in cell.get_text(" ").split()}
+    long_words = sorted(w for w in words if len(w) >= 8 and w.isalpha())
+    assert len(long_words) > 20
+    broken = [w for w in long_words if w not in text]
+    assert broken == []
+
+
+def test_chapters_do_not_end_with_a_few_stray_lines(built):
+    # No page holds only one to three lines of text, except part title
+    # pages and writing space that continues a worksheet.
+    labels = {squeeze(f["label"]) for path in built.project.glob("content/worksheets/*.yml")
+              for f in yaml.safe_load(path.read_text(encoding="utf-8"))["fields"]}
+    parts = {squeeze(t) for t, _p, children in outline_tree(built.reader) if children}
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(built.pdf), "-"], check=True, capture_output=True, text=True).stdout
+    stray = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        lines = [(float(a), float(b), re.sub(r"<[^>]+>|\s+", "", body)) for a, b, body in
+                 re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', page, re.S)]
+        body = [text for top, bottom, text in lines if top > 62 and bottom < height - 57]
+        if number == 1 or not 0 < len(body) <= 3:
+            continue
+        if any(text in parts for text in body) or all(text in labels for text in body):
+            continue
+        stray.append((number, body))
+    assert stray == []
+
+
+def test_each_phase_has_its_workshop_kit(built):
+    data = json.loads((built.site / "data/playbook.json").read_text(encoding="utf-8"))
+    steps = {s["id"]: s for s in data["steps"]}
+    worksheets = {w["id"]: w for w in data["worksheets"]}
+    lessons = {le["id"]: le for le in data["lessons"]}
+    downloads = BeautifulSoup((built.site / "downloads/index.html").read_text(encoding="utf-8"), "html.parser")
+    for phase in data["phases"]:
+        kit = built.site / "pdf" / "kits" / f"{phase['id']}.pdf"
+        reader = PdfReader(kit)
+        assert reader.metadata.title.endswith(phase["title"])
+        outline = [squeeze(t) for t, _p, _c in _flatten(outline_tree(reader))]
+        for step in phase["steps"]:
+            assert squeeze(steps[step]["title"]) in outline
+            for ws in steps[step].get("links", {}).get("worksheets", []):
+                assert squeeze(worksheets[ws]["title"]) in outline
+            for lesson in steps[step].get("links", {}).get("lessons", []):
+                assert squeeze(lessons[lesson]["title"]) in outline
+        text = pdftotext(kit)
+        first = steps[phase["steps"][0]]
+        assert squeeze(first["checklist"][0]["text"]) in squeeze(text)
+        # Linked from the phase page and the downloads page.
+        page = BeautifulSoup((built.site / phase["url"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert any(a["href"].endswith(f"pdf/kits/{phase['id']}.pdf") for a in page.select(".ap-kit-link a"))
+        assert any(a["href"].endswith(f"pdf/kits/{phase['id']}.pdf") for a in downloads.select("a"))
+
+
+def test_maintainers_get_their_own_pdf_when_asked(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - alliance-pdf\n", "  - alliance-pdf:\n      maintainers: separate\n      kits: false\n"),
+                      encoding="utf-8")
+    run_mkdocs(project, env={**PDF_ENV, "ALLIANCE_PDF_PARTS": "1"})
+    site = project / "site"
+    book = [t for t, _p, _c in outline_tree(PdfReader(site / BOOK))]
+    assert not any("maintainers" in t.lower() for t in book) and "For forks" not in book
+    theirs = site / "pdf/alliance-playbook-maintainers.pdf"
+    assert [t for t, _p, _c in outline_tree(PdfReader(theirs))][1:] == ["For forks", "Explore", "Reference"]
+    assert not (site / "pdf/kits").exists()
+    downloads = (site / "downloads/index.html").read_text(encoding="utf-8")
+    assert "pdf/alliance-playbook-maintainers.pdf" in downloads
+    forking = (site / "forking/index.html").read_text(encoding="utf-8")
+    assert "alliance-playbook-maintainers.pdf" in forking  # its Download PDF link points where it is printed
+    bad = config.read_text(encoding="utf-8").replace("maintainers: separate", "maintainers: elsewhere")
+    config.write_text(bad, encoding="utf-8")
+    proc = run_mkdocs(project, env=PDF_ENV, check=False, quiet=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "appendix" in proc.stderr and "separate" in proc.stderr
+
+
+def test_every_tool_reads_the_words_in_reading_order(built):
+    # pypdf, pdfminer and poppler each extract the chapters' titles in the
+    # outline's order (search, copy and assistive tools read the same), the
+    # French and Japanese of the fork included; after a merge of parts too.
+    from pdfminer.high_level import extract_text
+
+    titles = [squeeze(t) for t, _p, _c in _flatten(outline_tree(built.reader))[1:]]
+    texts = {
+        "pypdf": squeeze("\n".join(page.extract_text() or "" for page in built.reader.pages)),
+        "pdfminer": squeeze(extract_text(str(built.pdf))),
+        "poppler": squeeze(pdftotext(built.pdf)),
+    }
+    for tool, text in texts.items():
+        assert "\ufffd" not in text, tool
+        position = 0
+        for title in titles:
+            found = text.find(title, position)
+            assert found >= 0, (tool, title)
+            position = found + len(title)
+    if built.name == "fork":
+        cases = yaml_titles(built.project, "casestudies/*.yml")
+        for tool, text in texts.items():
+            assert squeeze(cases["kyoto-machizukuri"]) in text and squeeze(cases["alliance-eau-de-lyon"]) in text, tool
