@@ -846,10 +846,10 @@ def test_links_print_the_page_they_land_on(built):
     # Laid out in one piece (the seed), each link to another chapter ends
     # with "(page N)", N being where the outline puts that chapter; laid out
     # in parts (the fork) the book prints none rather than wrong ones.
-    text = squeeze(pdftotext(built.pdf))
     if built.name == "fork":
-        assert not re.search(r"\(page\d+\)", text)
+        assert built.print_html.select("a.ap-ref") == []  # no page numbers it could get wrong
         return
+    assert len(built.print_html.select("a.ap-ref")) >= 20
     outline = {squeeze(t): p + 1 for t, p, _c in _flatten(outline_tree(built.reader))}
     checked = 0
     for title, number in re.findall(r"([A-Z][A-Za-z' ,-]{8,80})\s*\(page\s*(\d+)\)", pdftotext(built.pdf)):

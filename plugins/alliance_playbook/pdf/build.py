@@ -18,12 +18,13 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time, drop_page_references
+from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
 from .files import private_tempdir, remove_scratch_files
 from .fonts import chapter_texts, missing_glyphs, warnings_for
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
 from .layout import Rendered, render_part
 from .nav import NavNode
+from .paper import drop_page_references
 from .parallel import NoWorkers, jobs_for, render_parts
 from .parts import part_count, plan_parts
 from .progress import Progress, progress_of

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from . import tree as t
-from .book import PdfError, PdfOptions, build_time, head, mark_tables
+from .book import PdfError, PdfOptions, build_time, head
 from .fonts import pin_svg_fonts
 from .layout import render_pdf
 from .links import LinkMap, rewrite_links, rewrite_media
 from .page import printable_article
+from .paper import mark_tables
 
 #: Table sheets with more columns than this are printed landscape.
 PORTRAIT_COLUMNS = 5
