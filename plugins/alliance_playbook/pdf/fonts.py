@@ -44,12 +44,6 @@ FACES = (
     ("AP Mono", "NotoSansMono-Regular.ttf", 400, "italic"),
     ("AP Mono", "NotoSansMono-Bold.ttf", 700, "italic"),
 )
-#: The families of body text and of code, bundled first, then the machine's
-#: fonts for the scripts the bundle does not cover.
-SANS = '"AP Sans", "AP Symbols", "AP Math", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK KR", sans-serif'
-MONO = '"AP Mono", "AP Sans", "AP Symbols", "AP Math", "Noto Sans Mono CJK JP", monospace'
-
-
 def font_dir() -> Path:
     """The folder of the bundled font files (and their licence)."""
     return Path(str(resources.files("alliance_playbook").joinpath("fonts")))
@@ -66,14 +60,17 @@ def font_face_css() -> str:
 
 
 @functools.cache
-def bundled_coverage() -> frozenset[int]:
-    """Every code point some bundled face draws."""
+def _cmap(name: str) -> frozenset[int]:
+    """The code points the bundled font file ``name`` draws."""
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
-    for name in dict.fromkeys(name for _family, name, _w, _s in FACES):
-        covered.update(TTFont(font_dir() / name, lazy=True).getBestCmap())
-    return frozenset(covered)
+    return frozenset(TTFont(font_dir() / name, lazy=True).getBestCmap())
+
+
+@functools.cache
+def bundled_coverage() -> frozenset[int]:
+    """Every code point some bundled face draws."""
+    return frozenset().union(*(_cmap(name) for _family, name, _w, _s in FACES))
 
 
 def _drawn(char: str) -> bool:
@@ -154,9 +151,9 @@ def missing_glyphs(texts: Iterable[tuple[str, str]]) -> list[MissingGlyph]:
     draw, in order of first appearance."""
     first: dict[str, tuple[str, str, int]] = {}
     for where, text in texts:
-        for index, char in enumerate(text):
-            if char not in first and _drawn(char):
-                first[char] = (where, text, index)
+        new = [char for char in set(text) if char not in first and _drawn(char)]
+        for char, index in sorted(((char, text.index(char)) for char in new), key=lambda pair: pair[1]):
+            first[char] = (where, text, index)
     bundled = bundled_coverage()
     rest = {ord(c) for c in first if ord(c) not in bundled}
     drawn = system_coverage(rest)
@@ -208,17 +205,16 @@ def chapter_texts(root: Element) -> Iterator[tuple[str, str]]:
         yield (title.get("data-ap-title", "") if title is not None else "the cover"), "".join(own_text(node))
 
 
+#: The bundled families of body text, in the order print.css names them.
+_TEXT_FAMILIES = ("AP Sans", "AP Symbols", "AP Math")
+
+
 @functools.cache
 def _family_coverage() -> tuple[tuple[str, frozenset[int]], ...]:
     """(family, the code points its regular face draws) for the bundled
-    sans families, in the order of :data:`SANS`."""
-    from fontTools.ttLib import TTFont
-
-    out = []
-    for family in ("AP Sans", "AP Symbols", "AP Math"):
-        name = next(n for f, n, w, s in FACES if f == family and w == 400 and s == "normal")
-        out.append((family, frozenset(TTFont(font_dir() / name, lazy=True).getBestCmap())))
-    return tuple(out)
+    families of body text."""
+    return tuple((family, _cmap(next(n for f, n, w, s in FACES if f == family and w == 400 and s == "normal")))
+                 for family in _TEXT_FAMILIES)
 
 
 def _family_for(char: str) -> str | None:
@@ -250,43 +246,30 @@ def pin_svg_fonts(root: Element) -> None:
     fallback, not from the next family of the list (``→`` in a chart label
     came out in the machine's DejaVu Sans), so the face is named per run.
     """
-    tspan = t.SVG_NS + "tspan"
-
-    def pieces(text: str) -> list[str | Element]:
-        out: list[str | Element] = []
-        for family, run in _runs(text):
-            out.append(run if family is None else t.element(tspan, {"font-family": family}, run))
-        return out
-
     for el in t.find_all(root, lambda el: t.is_svg(el) and t.local_name(el) in ("text", "tspan", "textPath")):
-        if el.text and any(_family_for(c) for c in el.text):
-            parts = pieces(el.text)
-            el.text = None
-            children = list(el)
-            for child in children:
-                el.remove(child)
-            _put(el, parts)
-            el.extend(children)
+        if el.text:
+            el.text, pinned = _pinned(el.text)
+            for index, span in enumerate(pinned):
+                el.insert(index, span)
         for child in list(el):
-            if child.tail and any(_family_for(c) for c in child.tail):
-                parts = pieces(child.tail)
-                child.tail = None
-                index = list(el).index(child) + 1
-                holder = t.element("x")
-                _put(holder, parts)
-                child.tail = holder.text
-                for offset, new in enumerate(list(holder)):
-                    el.insert(index + offset, new)
+            if child.tail:
+                child.tail, pinned = _pinned(child.tail)
+                at = list(el).index(child) + 1
+                for offset, span in enumerate(pinned):
+                    el.insert(at + offset, span)
 
 
-def _put(parent: Element, parts: list[str | Element]) -> None:
-    """Append strings and elements to ``parent`` as its text, children and tails."""
-    for part in parts:
-        if isinstance(part, str):
-            last = parent[-1] if len(parent) else None
-            if last is None:
-                parent.text = (parent.text or "") + part
-            else:
-                last.tail = (last.tail or "") + part
+def _pinned(text: str) -> tuple[str, list[Element]]:
+    """``text`` as (what stays in its place, the ``<tspan>`` elements that
+    follow it, each run the first face lacks in one, the text after it as
+    its tail)."""
+    lead = ""
+    spans: list[Element] = []
+    for family, run in _runs(text):
+        if family is not None:
+            spans.append(t.element(t.SVG_NS + "tspan", {"font-family": family}, run))
+        elif spans:
+            spans[-1].tail = run
         else:
-            parent.append(part)
+            lead = run
+    return lead, spans
