@@ -177,7 +177,7 @@ def workshop_kits(site_dir: Path, files: Files, options: PdfOptions) -> list[Boo
         return []
     data = json.loads(export.read_text(encoding="utf-8"))
     by_url = {f.url: f for f in files.documentation_pages()}
-    titles = {kind: {item["id"]: item for item in data.get(kind, [])} for kind in ("steps", "worksheets", "lessons")}
+    items = {kind: {item["id"]: item for item in data.get(kind, [])} for kind in ("steps", "worksheets", "lessons")}
 
     def node(item: dict[str, Any]) -> NavNode | None:
         f = by_url.get(item.get("url", ""))
@@ -189,12 +189,12 @@ def workshop_kits(site_dir: Path, files: Files, options: PdfOptions) -> list[Boo
         top = node(phase)
         if top is None:
             continue
-        steps = [titles["steps"][s] for s in phase.get("steps", []) if s in titles["steps"]]
+        steps = [items["steps"][s] for s in phase.get("steps", []) if s in items["steps"]]
         top.children = [n for s in steps if (n := node(s)) is not None]
         kit = [top]
         for kind, heading in (("worksheets", _("Worksheets")), ("lessons", _("Key lessons"))):
-            ids = dict.fromkeys(i for s in steps for i in s.get("links", {}).get(kind, s.get(kind, [])))
-            pages = [n for i in ids if i in titles[kind] and (n := node(titles[kind][i])) is not None]
+            ids = dict.fromkeys(i for s in steps for i in s.get("links", {}).get(kind, []))
+            pages = [n for i in ids if i in items[kind] and (n := node(items[kind][i])) is not None]
             if pages:
                 kit.append(NavNode(heading, children=pages))
         out.append(Booklet(kit, replace(

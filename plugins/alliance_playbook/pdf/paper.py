@@ -23,22 +23,26 @@ def mark_tables(root: Element) -> None:
             t.add_class(table, "ap-wide")
         if len(rows) > LONG_ROWS:
             t.add_class(table, "ap-long")
-    # A blank worksheet with a wide table prints on landscape pages, with
-    # room to write in every column.
+    _turn_wide_blanks(root)
+
+
+def _turn_wide_blanks(root: Element) -> None:
+    """Mark a blank worksheet with a wide table ``ap-blank-wide`` (landscape
+    pages, room to write in every column); the heading just before it moves
+    in, so that it turns with it rather than staying alone on the page before."""
     parents = t.parent_map(root)
     for blank in t.find_all(root, lambda el: t.has_class(el, "ap-print-blank")):
         if t.first(blank, lambda el: t.local_name(el) == "table" and t.has_class(el, "ap-wide")) is None:
             continue
         t.add_class(blank, "ap-blank-wide")
-        # Its heading turns with it, rather than staying alone on the page before.
         parent = parents.get(blank)
-        siblings = list(parent) if parent is not None else []
-        index = siblings.index(blank) if blank in siblings else 0
-        before = siblings[index - 1] if index > 0 else None
-        if parent is not None and before is not None and t.local_name(before) in ("h2", "h3") and not (before.tail or "").strip():
+        index = list(parent).index(blank) if parent is not None else 0
+        if parent is None or index == 0:
+            continue
+        before = parent[index - 1]
+        if t.local_name(before) in ("h2", "h3") and not (before.tail or "").strip():
             parent.remove(before)
-            before.tail = blank.text
-            blank.text = None
+            before.tail, blank.text = blank.text, None
             blank.insert(0, before)
 
 
@@ -107,11 +111,11 @@ def page_references(root: Element, word: str) -> None:
     skip = {id(el) for box in t.find_all(root, lambda el: t.has_class(el, "ap-toc") or t.has_class(el, "ap-part-contents")
                                          or t.local_name(el) in ("h1", "h2", "h3", "h4", "h5", "h6") or t.is_svg(el))
             for el in box.iter()}
-    for chapter in t.find_all(root, lambda el: t.has_class(el, "ap-node") and t.first(el, lambda b: t.has_class(b, "ap-body")) is not None):
-        own = chapter.get("id") or ""
-        body = next(el for el in chapter if t.has_class(el, "ap-body")) if any(t.has_class(el, "ap-body") for el in chapter) else None
-        if body is None:
+    for chapter in t.find_all(root, lambda el: t.has_class(el, "ap-node")):
+        body = next((el for el in chapter if t.has_class(el, "ap-body")), None)
+        if body is None:  # a part: a title and its contents list
             continue
+        own = chapter.get("id") or ""
         for a in t.find_all(body, lambda el: t.local_name(el) == "a" and (el.get("href") or "").startswith("#")):
             href = a.get("href") or ""
             if id(a) in skip or href == f"#{own}" or href.startswith(f"#{own}--"):
