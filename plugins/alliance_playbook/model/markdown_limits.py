@@ -295,36 +295,36 @@ def _line_problems(text: str) -> list[str]:
     return problems
 
 
+#: Each opening bracket: its closing one, how many may be open at once,
+#: and its names in the messages.
+_PAIRS = {
+    "[": ("]", MAX_BRACKETS, "square brackets", "a bracket"),
+    "(": (")", MAX_PARENS, "parentheses", "a parenthesis"),
+}
+_OPENER_OF = {close: opener for opener, (close, *_rest) in _PAIRS.items()}
+
+
 def _inline_problems(text: str) -> list[str]:
-    brackets = parens = 0
-    deepest_bracket = deepest_paren = (0, 0)
+    depth = dict.fromkeys(_PAIRS, 0)
+    deepest = dict.fromkeys(_PAIRS, (0, 0))  # (how many, where the deepest opened)
     for m in _BRACKET.finditer(text):
         char = m.group()
-        if char == "[":
-            brackets += 1
-            if brackets > deepest_bracket[0]:
-                deepest_bracket = (brackets, m.start())
-        elif char == "]":
-            brackets = max(brackets - 1, 0)
-        elif char == "(":
-            parens += 1
-            if parens > deepest_paren[0]:
-                deepest_paren = (parens, m.start())
-        elif char == ")":
-            parens = max(parens - 1, 0)
+        if char in _PAIRS:
+            depth[char] += 1
+            if depth[char] > deepest[char][0]:
+                deepest[char] = (depth[char], m.start())
+        elif char in _OPENER_OF:  # (an escaped bracket matches as two characters, and counts for nothing)
+            opener = _OPENER_OF[char]
+            depth[opener] = max(depth[opener] - 1, 0)
     problems = []
-    if deepest_bracket[0] > MAX_BRACKETS:
-        problems.append(
-            f"{deepest_bracket[0]} square brackets '[' are open at once at line {_line_of(text, deepest_bracket[1])} "
-            f"(nested, or never closed with ']'); at most {MAX_BRACKETS} are allowed: "
-            "close each '[' with ']', or write '\\[' for a bracket that is only text"
-        )
-    if deepest_paren[0] > MAX_PARENS:
-        problems.append(
-            f"{deepest_paren[0]} parentheses '(' are open at once at line {_line_of(text, deepest_paren[1])} "
-            f"(nested, or never closed with ')'); at most {MAX_PARENS} are allowed: "
-            "close each '(' with ')', or write '\\(' for a parenthesis that is only text"
-        )
+    for opener, (close, limit, name, one) in _PAIRS.items():
+        count, at = deepest[opener]
+        if count > limit:
+            problems.append(
+                f"{count} {name} '{opener}' are open at once at line {_line_of(text, at)} "
+                f"(nested, or never closed with '{close}'); at most {limit} are allowed: "
+                f"close each '{opener}' with '{close}', or write '\\{opener}' for {one} that is only text"
+            )
     runs = list(_TILDE_RUN.finditer(text))
     run_chars = sum(len(m.group()) for m in runs)
     if run_chars > MAX_TILDE_RUNS:
