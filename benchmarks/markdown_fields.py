@@ -21,11 +21,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NONCE = "0123456789abcdef"
-FORK_EXTRAS = [
-    "abbr", "def_list", "footnotes", "pymdownx.betterem", "pymdownx.caret", "pymdownx.mark", "pymdownx.tilde",
-    "pymdownx.emoji", "pymdownx.keys", "pymdownx.smartsymbols", "pymdownx.tabbed", "pymdownx.tasklist",
-]
 
 
 def rep(unit: str, n: int, head: str = "", tail: str = "") -> str:
@@ -90,44 +85,12 @@ INPUTS = {
 }
 
 
-def _link(link, page_url: str) -> str:
-    return f'<a href="../../casestudies/{link.id}/" class="ap-xref">{link.text or "A title"}</a>'
-
-
 def _converters():
-    import markdown
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import File, Files
-    from mkdocs.structure.pages import Page
+    # The same conversions the tests of model/markdown_limits.py time.
+    sys.path.insert(0, str(ROOT / "tests"))
+    from markdown_pipelines import CONVERTERS
 
-    from alliance_playbook.markup.markdown import MarkdownFields, cut_islands, islands_section
-
-    config = load_config(str(ROOT / "mkdocs.yml"))
-
-    def as_island(text):
-        fields = MarkdownFields(_link, NONCE)
-        slot = str(fields.render(text, "lessons/x/"))
-        islands = fields.take_islands()
-        return "# Lesson\n\n" + slot + "\n" + islands_section(NONCE, islands), islands
-
-    def standalone(text):
-        return str(MarkdownFields(_link).render(text, "lessons/x/"))
-
-    def site(text):
-        page_markdown, islands = as_island(text)
-        file = File("lessons/x.md", config.docs_dir, config.site_dir, config.use_directory_urls)
-        page = Page(None, file, config)
-        page.markdown = page_markdown
-        page.render(config, Files([file]))
-        return "".join(cut_islands(page.content, NONCE, len(islands))[1]) if islands else page.content
-
-    def fork(text):
-        md = markdown.Markdown(extensions=[*config.markdown_extensions, *FORK_EXTRAS], extension_configs=config.mdx_configs)
-        page_markdown, islands = as_island(text)
-        converted = md.convert(page_markdown)
-        return "".join(cut_islands(converted, NONCE, len(islands))[1]) if islands else converted
-
-    return {"standalone": standalone, "site": site, "fork": fork}
+    return CONVERTERS
 
 
 def measure_one(name: str, size: int, limit: int) -> dict:
