@@ -60,6 +60,13 @@ def text(page, selector: str) -> str:
     return " ".join(page.locator(selector).first.inner_text().split())
 
 
+def import_file(page, path: Path, timeout: int = 30_000) -> str:
+    """Import ``path`` through the checklist's import button; the status it shows."""
+    page.set_input_files("input[data-ap-import]", str(path))
+    page.wait_for_function("document.querySelector('[data-ap-import-status]').textContent !== ''", timeout=timeout)
+    return text(page, "[data-ap-import-status]")
+
+
 def fresh_page(browser):
     """A second, empty browser profile with the same no-internet guard."""
     ctx = browser.new_context(accept_downloads=True)
@@ -178,9 +185,7 @@ def test_export_then_import_in_a_fresh_profile(page, context, browser, base, tmp
         try:
             other.goto(at(base, MASTER))
             assert other.eval_on_selector_all("[data-ap-checklist] input:checked", "els => els.length") == 0
-            other.set_input_files("input[data-ap-import]", str(export))
-            other.wait_for_function("document.querySelector('[data-ap-import-status]').textContent !== ''")
-            assert text(other, "[data-ap-import-status]") == f"{TOTAL} items imported."
+            assert import_file(other, export) == f"{TOTAL} items imported."
             assert checked(other, SM) == ["define-scope", "plot-map"]
             assert checked(other, "clarify-roles") == ["draft-role-table"]
             assert text(other, "[data-ap-overall-progress]") == progress(3, TOTAL)
@@ -196,9 +201,7 @@ def test_import_of_an_unrelated_file_changes_nothing(page, context, base, tmp_pa
     junk.write_text("# Notes\n\n- [x] Something else <!-- other-site-step:thing -->\n- [x] no marker\n", encoding="utf-8")
     page.goto(at(base, MASTER))
     page.check(box(SM, "plot-map"))
-    page.set_input_files("input[data-ap-import]", str(junk))
-    page.wait_for_function("document.querySelector('[data-ap-import-status]').textContent !== ''")
-    assert text(page, "[data-ap-import-status]") == "No checklist items of this site were found in that file."
+    assert import_file(page, junk) == "No checklist items of this site were found in that file."
     assert checked(page, SM) == ["plot-map"]
     assert_clean(page, context)
 
@@ -400,9 +403,7 @@ def test_import_of_a_huge_file_is_refused(page, context, base, tmp_path):
     assert huge.stat().st_size > 5 * 1024 * 1024
     page.goto(at(base, MASTER))
     page.check(box(SM, "define-scope"))
-    page.set_input_files("input[data-ap-import]", str(huge))
-    page.wait_for_function("document.querySelector('[data-ap-import-status]').textContent !== ''")
-    assert text(page, "[data-ap-import-status]") == "That file is too large to be a checklist export."
+    assert import_file(page, huge) == "That file is too large to be a checklist export."
     assert checked(page, SM) == ["define-scope"]
     assert_clean(page, context)
 

@@ -130,50 +130,36 @@ def plant(page, css: str = "", script: str = "") -> None:
         page.evaluate(script)
 
 
-def test_overflow_gate_catches_a_page_wider_than_the_screen(page, layout_base: str):
-    open_page(page, layout_base + PAGES["case"], 390)
-    assert gate(page, "overflow") == []
-    # The fault of the first worksheet tables: content that widens the page.
-    plant(page, script="document.querySelector('article p').style.width = '900px'")
-    found = gate(page, "overflow")
-    assert any("px wide in a 390 px viewport" in p for p in found), found
+#: A planted fault per gate, each the fault first seen on the real pages:
+#: (gate, page kind, width, CSS, script, what the report must say).
+PLANTED = {
+    # Content that widens the page (the first worksheet tables).
+    "overflow": ("overflow", "case", 390, "", "document.querySelector('article p').style.width = '900px'",
+                 ("px wide in a 390 px viewport",)),
+    # Radios taking the field rules' min-width.
+    "radio-far-from-number": ("controls", "worksheet-form", 1280,
+                              ".ap-scale-option input { position: static !important; opacity: 1 !important; min-width: 6em !important; height: 1em !important; }"
+                              ".ap-scale-option { display: flex !important; }", "", ("px wide and",)),
+    "checkbox-away-from-text": ("controls", "step", 390, ".ap-checklist-item { flex-direction: column !important; }", "",
+                                ("from its label text",)),
+    # A class on the table, so no theme style applied.
+    "unstyled-table": ("tables", "case", 1280,
+                       ".md-typeset table, .md-typeset table td, .md-typeset table th, .md-typeset table tr "
+                       "{ padding: 0 !important; border: 0 !important; box-shadow: none !important; }", "", ("padding", "no rule")),
+    # A wide fixed viewBox squeezed onto a phone.
+    "chart-text-too-small": ("charts", "case", 390, ".ap-chart { width: 150px !important; }", "", ("is drawn at",)),
+}
 
 
-def test_controls_gate_catches_a_radio_far_from_its_number(page, layout_base: str):
-    open_page(page, layout_base + PAGES["worksheet-form"], 1280)
-    assert gate(page, "controls") == []
-    # The fault seen first: radios taking the field rules' min-width.
-    plant(page, css=".ap-scale-option input { position: static !important; opacity: 1 !important; min-width: 6em !important; height: 1em !important; }"
-                    ".ap-scale-option { display: flex !important; }")
-    found = gate(page, "controls")
-    assert any("px wide and" in p for p in found), found
-
-
-def test_controls_gate_catches_a_checkbox_away_from_its_text(page, layout_base: str):
-    open_page(page, layout_base + PAGES["step"], 390)
-    assert gate(page, "controls") == []
-    plant(page, css=".ap-checklist-item { flex-direction: column !important; }")
-    found = gate(page, "controls")
-    assert any("from its label text" in p for p in found), found
-
-
-def test_tables_gate_catches_an_unstyled_table(page, layout_base: str):
-    open_page(page, layout_base + PAGES["case"], 1280)
-    assert gate(page, "tables") == []
-    # The fault seen first: a class on the table, so no theme style applied.
-    plant(page, css=".md-typeset table, .md-typeset table td, .md-typeset table th, .md-typeset table tr "
-                    "{ padding: 0 !important; border: 0 !important; box-shadow: none !important; }")
-    found = gate(page, "tables")
-    assert any("padding" in p for p in found) and any("no rule" in p for p in found), found
-
-
-def test_charts_gate_catches_text_drawn_too_small(page, layout_base: str):
-    open_page(page, layout_base + PAGES["case"], 390)
-    assert gate(page, "charts") == []
-    # The fault seen first: a wide fixed viewBox squeezed onto a phone.
-    plant(page, css=".ap-chart { width: 150px !important; }")
-    found = gate(page, "charts")
-    assert any("is drawn at" in p for p in found), found
+@pytest.mark.parametrize("fault", PLANTED)
+def test_each_gate_catches_its_planted_fault(page, layout_base: str, fault: str):
+    name, kind, width, css, script, says = PLANTED[fault]
+    open_page(page, layout_base + PAGES[kind], width)
+    assert gate(page, name) == []
+    plant(page, css=css, script=script)
+    found = gate(page, name)
+    for words in says:
+        assert any(words in problem for problem in found), (words, found)
 
 
 def test_focus_gate_catches_a_missing_ring(page, layout_base: str):

@@ -170,10 +170,9 @@ def test_without_worker_processes_the_book_is_made_in_one_piece(tmp_path):
     assert len(PdfReader(site / "pdf" / "parts-test.pdf").pages) == pages
 
 
-def _build_in_a_daemon(site: str, nav, queue) -> None:
+def captured_log(name: str):
+    """A logger of its own (INFO and up), and the list its messages go to."""
     import logging
-
-    from alliance_playbook.pdf import build_pdf
 
     messages: list[str] = []
 
@@ -181,9 +180,17 @@ def _build_in_a_daemon(site: str, nav, queue) -> None:
         def emit(self, record):
             messages.append(record.getMessage())
 
-    log = logging.getLogger("parts-test")
+    log = logging.getLogger(name)
     log.setLevel(logging.INFO)
+    log.propagate = False
     log.addHandler(Keep())
+    return log, messages
+
+
+def _build_in_a_daemon(site: str, nav, queue) -> None:
+    from alliance_playbook.pdf import build_pdf
+
+    log, messages = captured_log("parts-test")
     result = build_pdf(Path(site), nav, PdfOptions(site_name="Parts test", parts=3), log)
     queue.put((result.pages, messages))
 
@@ -293,21 +300,11 @@ def test_alliance_pdf_returns_130_on_ctrl_c(tmp_path):
 # Long PDF work says what it is doing.
 
 def test_progress_says_what_is_still_being_done_when_quiet():
-    import logging
     import time
 
     from alliance_playbook.pdf.progress import Progress
 
-    messages: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    log = logging.getLogger("progress-test")
-    log.setLevel(logging.INFO)
-    log.propagate = False
-    log.addHandler(Keep())
+    log, messages = captured_log("progress-test")
     with Progress(log, every=0.2) as progress:
         progress.doing("laying out a very long page")
         time.sleep(0.7)
@@ -326,22 +323,11 @@ def test_progress_says_what_is_still_being_done_when_quiet():
 
 @pytest.mark.parametrize("parts", [1, 2])
 def test_building_the_book_reports_progress(tmp_path, monkeypatch, parts):
-    import logging
-
     from alliance_playbook.pdf import build_pdf, progress
 
     monkeypatch.setattr(progress, "EVERY", 0.2)
     site, nav, _book_ = _book(tmp_path, cases=12)
-    messages: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    log = logging.getLogger(f"progress-book-{parts}")
-    log.setLevel(logging.INFO)
-    log.propagate = False
-    log.addHandler(Keep())
+    log, messages = captured_log(f"progress-book-{parts}")
     build_pdf(site, nav, PdfOptions(site_name="Parts test", parts=parts, jobs=2), log)
     still = [m for m in messages if m.startswith("PDF: still ")]
     assert still and all(re.fullmatch(r"PDF: still [A-Za-z0-9 :,]+ \(\d+ s so far\)", m) for m in still), messages
