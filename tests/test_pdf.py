@@ -768,6 +768,19 @@ def test_browser_print_of_a_filled_worksheet_shows_every_word_and_blanks_turn(pa
     assert area.evaluate("a => a.scrollHeight <= a.clientHeight + 2"), "the printed textarea cuts its text"
     assert area.evaluate("a => a.clientHeight") > on_screen
     path = tmp_path / "printed.pdf"
+    # Printed (the browser says so first), every answer is there as text, in
+    # a form and in a table's cards alike; afterwards the page is as it was.
+    for url in ("worksheets/alliance-health-check/", "worksheets/partner-identification/"):
+        page.emulate_media(media="screen")
+        page.goto(seed_http + url)
+        page.locator(".md-content textarea").first.fill(words)
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")  # (page.pdf keeps an emulated screen medium)
+        path.write_bytes(page.pdf(prefer_css_page_size=True))
+        assert "word0" in pdftotext(path) and "word159" in pdftotext(path), url
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        assert page.locator(".ap-print-value").count() == 0
+        assert page.locator(".md-content textarea").first.input_value() == words
     page.goto(seed_http + "worksheets/partner-identification/")
     page.evaluate("document.body.classList.add('ap-print-blank')")
     page.emulate_media(media="print")

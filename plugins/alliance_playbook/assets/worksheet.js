@@ -567,19 +567,24 @@
 
   toArray(document.querySelectorAll("[data-ap-worksheet]")).forEach(setup);
 
-  // A printed textarea shows all its text, not only its visible lines
-  // (alliance.css asks for field-sizing: content; this covers browsers
-  // without it).
+  // A printed textarea shows all its text, not only its visible lines: while
+  // printing, its value stands beside it as text (which flows in any
+  // layout, cards or table), and the box itself is hidden (alliance.css).
+  // Without the script, field-sizing: content does what it can.
   window.addEventListener("beforeprint", function () {
     toArray(document.querySelectorAll(".ap-worksheet textarea")).forEach(function (area) {
-      area.dataset.apHeight = area.style.height;
-      area.style.height = area.scrollHeight + 4 + "px";
+      if (!area.value) return;
+      var copy = document.createElement("div");
+      copy.className = "ap-print-value";
+      copy.textContent = area.value;
+      area.classList.add("ap-has-print-value");
+      area.insertAdjacentElement("afterend", copy);
     });
   });
   window.addEventListener("afterprint", function () {
-    toArray(document.querySelectorAll(".ap-worksheet textarea")).forEach(function (area) {
-      area.style.height = area.dataset.apHeight || "";
-      delete area.dataset.apHeight;
+    toArray(document.querySelectorAll(".ap-worksheet .ap-print-value")).forEach(function (copy) { copy.remove(); });
+    toArray(document.querySelectorAll(".ap-worksheet .ap-has-print-value")).forEach(function (area) {
+      area.classList.remove("ap-has-print-value");
     });
   });
 })();

@@ -35,6 +35,7 @@ from ..settings import ALL_SECTIONS
 from ..urls import kit_pdf_path, relative_url, src_to_url_file
 from ..wikilinks import WikiLink
 from .blocks import BYTECODE_CACHE
+from .downloads import size_placeholder
 
 _TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 ASSET_DIR = "assets/alliance"
@@ -116,7 +117,7 @@ class PageRenderer:
         self.env.globals.update(
             _=self.translate, label=self.label, country=self.country, sector_of=self.sector_of, fmt=_fmt_number,
             project=project, graph=self.graph, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS, pdf_links=self.options.pdf_links,
-            pdf_kits=self.options.pdf_kits, kit_pdf=kit_pdf_path,
+            pdf_kits=self.options.pdf_kits, kit_pdf=kit_pdf_path, file_size=size_placeholder,
         )
         self._builtin_cache: dict[str, bool] = {}
         self._data_files: list[tuple[str, str]] | None = None
