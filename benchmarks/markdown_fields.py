@@ -3,7 +3,7 @@
 Each input is converted in a fresh process (so a RecursionError or a hang in
 one cannot spoil the next), standalone (markup/markdown.py), in the MkDocs page
 pass (the site's mkdocs.yml, through MkDocs' Page) and with a fork's usual
-extra extensions, and checked by ``markdown_problems``. Prints one row each:
+extra extensions, and checked by ``shape_problems``. Prints one row each:
 CPU seconds per converter (">N": stopped after N seconds), then whether the
 check refuses the input. These are the measurements behind model/markdown_limits.py.
 
@@ -96,7 +96,7 @@ def _converters():
 def measure_one(name: str, size: int, limit: int) -> dict:
     import logging
 
-    from alliance_playbook.model.markdown_limits import markdown_problems
+    from alliance_playbook.model.markdown_limits import shape_problems
 
     logging.disable(logging.WARNING)  # MkDocs warns about every unknown link
     text = INPUTS[name](size)[:size]
@@ -118,7 +118,7 @@ def measure_one(name: str, size: int, limit: int) -> dict:
             row[label] = "RecursionError"
         finally:
             signal.alarm(0)
-    problems = markdown_problems(text)
+    problems = shape_problems(text)
     row["check"] = "refused: " + problems[0][:70] if problems else "accepted"
     return row
 

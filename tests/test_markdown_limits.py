@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alliance_playbook.model import markdown_limits as L
-from alliance_playbook.model.markdown_limits import markdown_problems
+from alliance_playbook.model.markdown_limits import shape_problems
 from alliance_playbook.wikilinks import LINK_RE, find_links
 from markdown_pipelines import CONVERTERS, site, standalone
 
@@ -190,7 +190,7 @@ WORST = {
 
 def test_the_worst_inputs_are_accepted_and_at_the_maximum_size():
     for name, text in WORST.items():
-        assert markdown_problems(text) == [], name
+        assert shape_problems(text) == [], name
         assert len(text) <= N, name
     sizes = sorted(len(text) for text in WORST.values())
     assert sizes[len(sizes) // 4] > 0.9 * N  # most are (a few are bounded by a limit first)
@@ -270,36 +270,36 @@ REFUSED = {
 @pytest.mark.parametrize("name", REFUSED)
 def test_each_refused_kind_gets_its_message(name):
     text, expected = REFUSED[name]
-    problems = markdown_problems(text)
+    problems = shape_problems(text)
     assert any(expected in p for p in problems), problems
     for problem in problems:
         assert "{" not in problem and "}" not in problem  # usable as a pydantic message template
 
 
 def test_a_text_with_several_problems_gets_one_message_for_each():
-    problems = markdown_problems("- " * 20 + "a\n\n" + "[" * 20 + "\n\n<!-- x")
+    problems = shape_problems("- " * 20 + "a\n\n" + "[" * 20 + "\n\n<!-- x")
     assert len(problems) == 3, problems
 
 
 def test_the_limits_are_at_the_limit():
     # One less than each refused input is accepted (the limits are inclusive).
-    assert markdown_problems("[" * B + "a") == []
-    assert markdown_problems("[a](" * P) == []
-    assert markdown_problems("- " * D + "a") == []
-    assert markdown_problems("<div>" * H) == []
-    assert markdown_problems(lines("a", L.MAX_BLOCK_LINES)) == []
-    assert markdown_problems("a" * N) == []
-    assert markdown_problems("<a " + "b" * (L.MAX_TAG_LENGTH - 4) + ">") == []
+    assert shape_problems("[" * B + "a") == []
+    assert shape_problems("[a](" * P) == []
+    assert shape_problems("- " * D + "a") == []
+    assert shape_problems("<div>" * H) == []
+    assert shape_problems(lines("a", L.MAX_BLOCK_LINES)) == []
+    assert shape_problems("a" * N) == []
+    assert shape_problems("<a " + "b" * (L.MAX_TAG_LENGTH - 4) + ">") == []
 
 
 def test_the_check_is_fast_and_reads_nothing_too_long():
     for text in [*WORST.values(), *(text for text, _ in REFUSED.values())]:
         start = time.process_time()
-        markdown_problems(text)
+        shape_problems(text)
         assert time.process_time() - start < 0.2
     text = "[" * 50_000_000
     start = time.process_time()
-    assert "characters long" in markdown_problems(text)[0]
+    assert "characters long" in shape_problems(text)[0]
     assert time.process_time() - start < 0.05
 
 
@@ -315,7 +315,7 @@ def test_the_check_is_fast_on_runs_of_every_character(form):
         unit = form.format(c=c)
         for text in (unit * (N // len(unit)), c * (N - 1) + "x", unit * 20 + "x"):
             start = time.process_time()
-            markdown_problems(text)
+            shape_problems(text)
             if time.process_time() - start > 0.2:
                 slow[repr(text[:12])] = round(time.process_time() - start, 2)
     assert not slow
@@ -326,17 +326,17 @@ def test_the_check_is_fast_on_runs_of_every_character(form):
 def test_the_check_is_fast_on_random_repetitions(chunk):
     text = (chunk * (N // max(1, len(chunk))))[:N]
     start = time.process_time()
-    markdown_problems(text)
+    shape_problems(text)
     assert time.process_time() - start < 0.2
 
 
 def test_line_breaks_and_tabs_count_as_markdown_reads_them():
-    assert "at line 3" in markdown_problems("a\r\nb\r" + "- " * 11 + "a")[0]
-    assert markdown_problems("\t" * 10 + "a") == []
-    assert markdown_problems("\t" * 11 + "a")  # tabs are 4 columns: 11 levels of indentation
+    assert "at line 3" in shape_problems("a\r\nb\r" + "- " * 11 + "a")[0]
+    assert shape_problems("\t" * 10 + "a") == []
+    assert shape_problems("\t" * 11 + "a")  # tabs are 4 columns: 11 levels of indentation
     # Python-Markdown blanks lines of spaces only, not other white space.
-    assert markdown_problems(lines("a", 150) + "\n    \n" + lines("a", 150)) == []
-    assert markdown_problems(lines("a", 150) + "\n\u00a0\n" + lines("a", 150))
+    assert shape_problems(lines("a", 150) + "\n    \n" + lines("a", 150)) == []
+    assert shape_problems(lines("a", 150) + "\n\u00a0\n" + lines("a", 150))
 
 
 # ----- ordinary content passes --------------------------------------------------------------
@@ -362,7 +362,7 @@ def test_the_content_passes():
     fields = [text for path in files for text in _markdown_fields(yaml.safe_load(path.read_text(encoding="utf-8")), [])]
     assert len(fields) > 50
     for text in fields:
-        assert markdown_problems(text) == [], text[:80]
+        assert shape_problems(text) == [], text[:80]
 
 
 RICH = """\
@@ -410,9 +410,9 @@ Term
 
 
 def test_rich_ordinary_markdown_passes_even_at_the_maximum_size():
-    assert markdown_problems(RICH) == []
+    assert shape_problems(RICH) == []
     # Many such sections in one field: blocks, brackets and tags do not add up.
-    assert markdown_problems((RICH + "\n\n") * (N // (len(RICH) + 2))) == []
+    assert shape_problems((RICH + "\n\n") * (N // (len(RICH) + 2))) == []
 
 
 # ----- random inputs --------------------------------------------------------------------------
@@ -432,7 +432,7 @@ def _most_repeats(head: str, chunk: str) -> str:
     low, high = 0, (N - len(head)) // len(chunk)
     while low < high:  # the largest accepted count, were acceptance monotonic (nearly always)
         middle = (low + high + 1) // 2
-        if markdown_problems(head + chunk * middle):
+        if shape_problems(head + chunk * middle):
             high = middle - 1
         else:
             low = middle
@@ -448,7 +448,7 @@ def test_random_accepted_inputs_of_the_maximum_size_convert_quickly(first, then)
     # A repeated pattern, as often as accepted, then another to fill the rest:
     # what makes Markdown slow is structure repeated many times.
     text = _most_repeats(_most_repeats("", first), then)
-    assert not markdown_problems(text)
+    assert not shape_problems(text)
     for convert in (standalone, site):
         seconds, out = _timed(convert, text)
         assert seconds < BOUND, (convert.__name__, first, then)

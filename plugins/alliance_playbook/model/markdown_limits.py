@@ -10,7 +10,7 @@ ways: standalone, with the extensions of ``markup/markdown.py``, and in the
 MkDocs page pass, with the site's own extensions (``mkdocs.yml``). Some inputs
 make Python-Markdown take time quadratic in their length, or recurse once per
 level of nesting until Python gives up, so one field typed in a browser could
-stall or crash the build. :func:`markdown_problems` refuses them first, in
+stall or crash the build. :func:`shape_problems` refuses them first, in
 time linear in the text, with a message saying what to change.
 
 Measured before any limit (Python 3.11, Markdown 3.11, pymdown-extensions
@@ -177,7 +177,7 @@ _VOID = frozenset(
 )
 
 
-def markdown_problems(text: str) -> list[str]:
+def shape_problems(text: str) -> list[str]:
     """What makes ``text`` too big or too deeply structured to convert quickly.
 
     Returns one message per limit exceeded, in a stable order, each saying

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic_core import PydanticCustomError
 
-from .markdown_limits import markdown_problems
+from .markdown_limits import shape_problems
 from .types import Rule, describe
 
 PLACEHOLDER = "..."
@@ -82,7 +82,7 @@ def _checked_text(value: Any, max_length: int, markdown: bool) -> str:
     if markdown:
         # Shapes that would make Markdown slow or recurse too deep (one field
         # must never stall or crash a build): refused with what to change.
-        problems = markdown_problems(value)
+        problems = shape_problems(value)
         if problems:
             raise PydanticCustomError("markdown_shape", "; ".join(problems))
     return stripped if not markdown else value.rstrip()
