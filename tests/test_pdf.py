@@ -924,6 +924,17 @@ def test_each_phase_has_its_workshop_kit(built):
         text = pdftotext(kit)
         first = steps[phase["steps"][0]]
         assert squeeze(first["checklist"][0]["text"]) in squeeze(text)
+        # Cut from the book, not laid out again: the step's page is the
+        # book's page, word for word, page number included.
+        in_kit = _page_of(reader, first["title"])
+        in_book = _page_of(built.reader, first["title"])
+        assert pdftotext(kit, in_kit + 1, in_kit + 1) == pdftotext(built.pdf, in_book + 1, in_book + 1)
+        # Every link left in the kit lands on a page of the kit.
+        links = [a.get_object() for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object().get("/Subtype") == "/Link"]
+        internal = [a for a in links if "/Dest" in a]
+        assert internal
+        kit_pages = {p.indirect_reference.idnum for p in reader.pages}
+        assert all(a["/Dest"][0].idnum in kit_pages for a in internal)
         # Linked from the phase page and the downloads page.
         page = BeautifulSoup((built.site / phase["url"] / "index.html").read_text(encoding="utf-8"), "html.parser")
         assert any(a["href"].endswith(f"pdf/kits/{phase['id']}.pdf") for a in page.select(".ap-kit-link a"))

@@ -62,9 +62,8 @@ class PdfOptions:
     jobs: int = 0
     #: A folder inside ``site/pdf/`` for the file ("kits"), "" for none.
     folder: str = ""
-    #: An excerpt of the book (a workshop kit): its characters were checked
-    #: with the book's, and its links to pages it leaves out print as text
-    #: without a note each.
+    #: An excerpt of the book (a workshop kit): cut from the book's pages
+    #: (:mod:`.excerpts`), never laid out on its own.
     excerpt: bool = False
 
     @property
@@ -96,6 +95,8 @@ class PrintBook:
     issues: list[str]
     #: Anchor of every page of the navigation, with its title.
     chapters: list[tuple[str, str]]
+    #: The anchor of each page's chapter, by the page's file in the site.
+    prefix_of: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def html(self) -> str:
@@ -186,12 +187,14 @@ def _title_of(article: Element, node: NavNode, depth: int) -> Element:
     return h1
 
 
-def _contents_list(nodes: list[NavNode], prefixes: dict[int, str], depth_limit: int, css: str | None = None) -> Element:
+def contents_list(nodes: list[NavNode], prefixes: dict[int, str], depth_limit: int, css: str | None = None) -> Element:
+    """A contents list of ``nodes`` (``depth_limit`` levels deep), each entry
+    a link to ``#`` its anchor in ``prefixes`` (by ``id(node)``)."""
     ol = t.element("ol", {"class": css} if css else None)
     for node in nodes:
         li = t.element("li", None, None, t.element("a", {"href": "#" + prefixes[id(node)]}, node.title))
         if node.children and depth_limit > 1:
-            li.append(_contents_list(node.children, prefixes, depth_limit - 1))
+            li.append(contents_list(node.children, prefixes, depth_limit - 1))
         ol.append(li)
     return ol
 
@@ -253,7 +256,7 @@ def assemble_book(site_dir: Path, nav: list[NavNode], options: PdfOptions, when:
         else:
             section.append(t.element("h1", {"class": f"ap-title ap-part-title ap-bm-{min(depth, 6)}", "data-ap-title": node.title}, node.title))
             if node.children:
-                section.append(_contents_list(node.children, prefixes, 1, "ap-part-contents"))
+                section.append(contents_list(node.children, prefixes, 1, "ap-part-contents"))
         for child in node.children:
             section.append(section_for(child, depth + 1))
         return section
@@ -262,7 +265,7 @@ def assemble_book(site_dir: Path, nav: list[NavNode], options: PdfOptions, when:
     body.append(cover(options, when))
     toc = t.element("nav", {"class": "ap-toc", "id": "ap-toc", "aria-label": options._("Contents")})
     toc.append(t.element("h1", {"class": "ap-toc-title ap-bm-1"}, options._("Contents")))
-    toc.append(_contents_list(nav, prefixes, 3))
+    toc.append(contents_list(nav, prefixes, 3))
     body.append(toc)
     for node in nav:
         body.append(section_for(node, 1))
@@ -271,7 +274,7 @@ def assemble_book(site_dir: Path, nav: list[NavNode], options: PdfOptions, when:
     internal, external = number_links(body)
     keywords = options.keywords or [node.title for node in nav]
     root = t.element("html", {"lang": options.language or "en"}, None, head(options, when, keywords), body)
-    return PrintBook(root, internal, external, issues, chapters)
+    return PrintBook(root, internal, external, issues, chapters, dict(links.prefixes))
 
 
 def number_links(root: Element) -> tuple[list[str], list[str]]:

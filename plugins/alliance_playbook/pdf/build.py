@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
+from .excerpts import cut_excerpts
 from .files import private_tempdir, remove_scratch_files
 from .fonts import chapter_texts, missing_glyphs, warnings_for
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
@@ -48,6 +49,10 @@ class PdfResult:
     issues: list[str] = field(default_factory=list)
     #: URLs WeasyPrint wanted to load and was refused.
     blocked: list[str] = field(default_factory=list)
+    #: The first page (1-based) of each chapter, by its anchor, and each
+    #: page file's chapter anchor: where an excerpt finds its pages.
+    chapter_starts: dict[str, int] = field(default_factory=dict)
+    prefix_of: dict[str, str] = field(default_factory=dict)
 
 
 def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> PdfResult:
@@ -68,9 +73,8 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
     log.doing("collecting the pages for the book")
     book = assemble_book(site_dir, nav_pages, options, when)
     log.info(f"PDF: {len(book.chapters)} chapters collected in {time.perf_counter() - start:.1f} s")
-    if not options.excerpt:
-        for warning in warnings_for(missing_glyphs(chapter_texts(book.root))):
-            log.warning(warning)
+    for warning in warnings_for(missing_glyphs(chapter_texts(book.root))):
+        log.warning(warning)
     target = options.target(site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     parts = options.parts or part_count(book.root)
@@ -100,13 +104,15 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
         issues.append(f"the link to #{anchor} is not clickable in the PDF (it was not laid out)")
     for url in rendered.blocked:
         log.warning(f"PDF: not loaded (only the site's own files and data: URLs are allowed): {url}")
-    if book.issues and not options.excerpt:
+    if book.issues:
         log.info(f"PDF: {len(book.issues)} link(s) or image(s) printed as text:\n  " + "\n  ".join(book.issues))
     for message in issues[len(book.issues):]:
         log.warning(f"PDF: {message}")
 
     seconds = time.perf_counter() - start
-    result = PdfResult(target, rendered.pages, target.stat().st_size, seconds, len(book.internal_links), issues, rendered.blocked)
+    starts = {prefix: rendered.anchor_pages[prefix] for prefix, _title in book.chapters if prefix in rendered.anchor_pages}
+    result = PdfResult(target, rendered.pages, target.stat().st_size, seconds, len(book.internal_links), issues, rendered.blocked,
+                       starts, book.prefix_of)
     if options.debug:
         _write_debug(target, book, rendered)
     log.info(f"PDF: wrote {target.relative_to(site_dir).as_posix()} ({result.pages} pages, {result.size / 1e6:.1f} MB) in {seconds:.1f} s")
@@ -165,9 +171,16 @@ def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: 
 
 def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
                          log: Progress, booklets: list[Booklet]) -> PdfResult:
+    # Excerpts (the workshop kits) are cut from the finished book; the other
+    # booklets are laid out in the worksheets' process, alongside the book.
+    excerpts = [b for b in booklets if b.options.excerpt]
+    booklets = [b for b in booklets if not b.options.excerpt]
     background = _start_worksheets(site_dir, sheets, options, booklets)
     try:
         result = build_pdf(site_dir, nav_pages, options, log)
+        if excerpts:
+            log.doing("cutting the workshop kits from the book")
+            cut_excerpts(result.path, site_dir, [(b.nav, b.options) for b in excerpts], result.prefix_of, result.chapter_starts, log)
         messages = None
         if background is not None:
             log.doing("making the worksheet PDFs")
