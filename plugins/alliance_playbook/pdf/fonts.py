@@ -29,21 +29,22 @@ from pathlib import Path
 from . import tree as t
 from .tree import Element
 
-#: (family, file, weight, style) of every bundled face.
+#: (family, file, weight, style) of every bundled face: one declaration per
+#: file (each is copied and indexed by every process that lays out a PDF).
+#: The symbol faces have one weight; bold or italic text asks for them by
+#: family and gets them, emboldened or slanted by the renderer.
 FACES = (
     ("AP Sans", "NotoSans-Regular.ttf", 400, "normal"),
     ("AP Sans", "NotoSans-Bold.ttf", 700, "normal"),
     ("AP Sans", "NotoSans-Italic.ttf", 400, "italic"),
     ("AP Sans", "NotoSans-BoldItalic.ttf", 700, "italic"),
-    # One face each, declared for every weight and style the text asks for:
-    # a bold arrow is then drawn by this face, not by whatever the machine has.
-    *((family, name, weight, style) for family, name in (("AP Symbols", "NotoSansSymbols2-Regular.ttf"), ("AP Math", "NotoSansMath-Regular.ttf"))
-      for weight in (400, 700) for style in ("normal", "italic")),
+    ("AP Symbols", "NotoSansSymbols2-Regular.ttf", 400, "normal"),
+    ("AP Math", "NotoSansMath-Regular.ttf", 400, "normal"),
     ("AP Mono", "NotoSansMono-Regular.ttf", 400, "normal"),
     ("AP Mono", "NotoSansMono-Bold.ttf", 700, "normal"),
-    ("AP Mono", "NotoSansMono-Regular.ttf", 400, "italic"),
-    ("AP Mono", "NotoSansMono-Bold.ttf", 700, "italic"),
 )
+
+
 def font_dir() -> Path:
     """The folder of the bundled font files (and their licence)."""
     return Path(str(resources.files("alliance_playbook").joinpath("fonts")))
