@@ -100,7 +100,8 @@ def cut_excerpt(book_pdf: Path, site_dir: Path, nav: list[NavNode], options: Pdf
             _untag(kit)
             _outline(kit, nav, prefix_of, ranges, new_index)
             with replacing(target) as scratch:
-                kit.save(scratch)
+                # Reproducible: the same bytes for the same book (the ID from the content).
+                kit.save(scratch, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             return len(kit.pages)
     finally:
         front.unlink(missing_ok=True)
