@@ -915,6 +915,11 @@ def test_each_phase_has_its_workshop_kit(built):
         reader = PdfReader(kit)
         assert reader.metadata.title.endswith(phase["title"])
         outline = [squeeze(t) for t, _p, _c in _flatten(outline_tree(reader))]
+        # Its pages follow the book's order: the book's page numbers, which
+        # its contents list prints, go up.
+        contents = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(kit), "-"], check=True, capture_output=True, text=True).stdout
+        numbers = [int(n) for n in re.findall(r"\.[ \t]*(\d+)[ \t]*$", contents, re.M)]
+        assert len(numbers) >= 5 and numbers == sorted(numbers), numbers
         for step in phase["steps"]:
             assert squeeze(steps[step]["title"]) in outline
             for ws in steps[step].get("links", {}).get("worksheets", []):

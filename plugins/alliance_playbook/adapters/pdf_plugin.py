@@ -193,8 +193,9 @@ def workshop_kits(site_dir: Path, files: Files, options: PdfOptions) -> list[Boo
         top.children = [n for s in steps if (n := node(s)) is not None]
         kit = [top]
         for kind, heading in (("worksheets", _("Worksheets")), ("lessons", _("Key lessons"))):
-            ids = dict.fromkeys(i for s in steps for i in s.get("links", {}).get(kind, []))
-            pages = [n for i in ids if i in items[kind] and (n := node(items[kind][i])) is not None]
+            wanted = {i for s in steps for i in s.get("links", {}).get(kind, [])}
+            # In the site's order (the export's), which is the book's.
+            pages = [n for i, item in items[kind].items() if i in wanted and (n := node(item)) is not None]
             if pages:
                 kit.append(NavNode(heading, children=pages))
         out.append(Booklet(kit, replace(
