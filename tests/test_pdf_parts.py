@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from alliance_playbook.pdf import NavNode, PdfOptions
 from alliance_playbook.pdf.book import assemble_book
-from alliance_playbook.pdf.layout import fast_page_references, render_part
+from alliance_playbook.pdf.layout import fast_page_references, lay_out_part, render_part, write_part
 from alliance_playbook.pdf.parts import MAX_PARTS, part_count, plan_parts
 from conftest import copy_project, run_mkdocs
 
@@ -103,6 +103,51 @@ def test_a_part_numbers_its_pages_from_its_offset(tmp_path):
     assert not set(plan.parts[1].elsewhere) & part.rendered.anchors
 
 
+def _words(pdf: Path) -> list[tuple[str, float, float]]:
+    """Every word of the PDF with its left edge and top, in points (pdftotext -bbox)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return [(word, float(x), float(y)) for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+
+
+@pytest.mark.parametrize("number", ["7", "42", "9999"])
+def test_a_deferred_page_reference_reads_as_if_laid_out_with_its_number(tmp_path, number):
+    # A book in parts lays out "(page 000)" and prints the number once every
+    # part is placed: the words after it on its line move up to it, or along
+    # when the number is wider, exactly where a layout with the number puts them.
+    style = ("<style>a { display: inline-block } a.ref::after { content: '\\a0(page\\a0' attr(data-n) ')' }"
+             " a.ref[data-ap-at]::after { content: '\\a0(page\\a0' attr(data-ap-at) ')'; font-variant-numeric: tabular-nums }"
+             " body { font-size: 11pt; width: 120mm } b { background: #eee }</style>")
+    para = ("<p>See <b>first <a class=ref href='#x' data-n='{n}'{at}>Hold check-ins</a> and then</b> the rest, "
+            "and <a class=ref href='#x' data-n='{n}'{at}>Build shared understanding of priorities over the years</a> for more words here.</p>")
+    body = "<h1 id=x>Target</h1>" + para * 3
+    (tmp_path / "site").mkdir()
+    deferred = f"<html lang=en>{style}<body>{body.format(n=number, at=' data-ap-at=000')}</body></html>"
+    baked = f"<html lang=en>{style}<body>{body.format(n=number, at='')}</body></html>"
+    held = lay_out_part(deferred, tmp_path / "site", tmp_path / "deferred.pdf")
+    write_part(held, {"x": int(number)})
+    render_part(baked, tmp_path / "site", tmp_path / "baked.pdf")
+    got, want = _words(tmp_path / "deferred.pdf"), _words(tmp_path / "baked.pdf")
+    assert [w for w, _x, _y in got] == [w for w, _x, _y in want]
+    assert f"{number})" in [w for w, _x, _y in got] and "000)" not in [w for w, _x, _y in got]
+    # Lines break where the stand-in put them (it is three digits wide), so
+    # compare the words on lines that broke alike: every word of those sits
+    # where the layout with the number put it.
+    def lines(words):
+        out: dict[float, list[tuple[str, float]]] = {}
+        for word, x, y in words:
+            out.setdefault(round(y, 1), []).append((word, x))
+        return list(out.values())
+
+    wanted = {tuple(w for w, _x in line): line for line in lines(want)}
+    compared = 0
+    for line in lines(got):
+        other = wanted.get(tuple(w for w, _x in line))
+        if other is not None and any(w.endswith(")") for w, _x in line):
+            compared += 1
+            assert [round(x, 1) for _w, x in line] == pytest.approx([round(x, 1) for _w, x in other], abs=0.3), line
+    assert compared >= 2
+
+
 def test_the_page_reference_cache_changes_no_byte(tmp_path):
     from weasyprint import HTML
 
@@ -127,7 +172,7 @@ def test_a_bad_parts_setting_is_a_clear_error(tmp_path, value):
 # Workers that fail, for the coordinator (module level: spawned processes import them).
 def _failing_worker(conn, site_dir):
     job = conn.recv()
-    conn.send(("error", job[0], "Traceback (most recent call last):\n  ...\nValueError: the part could not be laid out"))
+    conn.send(("error", job[1], "Traceback (most recent call last):\n  ...\nValueError: the part could not be laid out"))
 
 
 def _dying_worker(conn, site_dir):

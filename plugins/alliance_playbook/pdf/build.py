@@ -25,9 +25,9 @@ from .fonts import chapter_texts, missing_glyphs, warnings_for
 from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
 from .layout import Rendered, render_part
 from .nav import NavNode
-from .paper import drop_page_references
+from .paper import defer_page_references
 from .parallel import NoWorkers, jobs_for, render_parts
-from .parts import part_count, plan_parts
+from .parts import page_number_digits, part_count, plan_parts
 from .progress import Progress, progress_of
 from .worksheets import Worksheet, build_worksheet_pdfs
 
@@ -80,7 +80,7 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
     parts = options.parts or part_count(book.root)
     rendered = None
     if parts > 1:
-        drop_page_references(book.root)
+        defer_page_references(book.root, "0" * page_number_digits(book.root))  # digits share one width
         plan = plan_parts(book.root, parts)
         jobs = jobs_for(len(plan.parts), options.jobs or None)
         log.info(f"PDF: laying out {len(plan.parts)} parts on {jobs} cores...")
@@ -88,6 +88,8 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
             rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log)
         except NoWorkers as exc:
             log.info(f"PDF: {exc}; laying the book out in one piece")
+            defer_page_references(book.root, None)  # one piece: WeasyPrint numbers them itself
+            book.__dict__.pop("html", None)
     if rendered is None:
         if parts <= 1:
             log.info("PDF: laying out the book in one piece...")

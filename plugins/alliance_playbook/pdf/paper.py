@@ -92,15 +92,15 @@ def _keep_end(container: Element, need: int) -> int:
     return need
 
 
-def drop_page_references(root: Element) -> None:
-    """Undo :func:`page_references`: a book laid out in parts cannot print
-    them (a part does not know the page numbers of the others while it is
-    laid out, and its own start at its offset, known only at the end)."""
+def defer_page_references(root: Element, placeholder: str | None) -> None:
+    """Make :func:`page_references` print ``placeholder`` while laid out: a
+    book laid out in parts learns each page number only once every part is
+    laid out (see :func:`.layout.number_references`). ``None`` undoes it."""
     for a in t.find_all(root, lambda el: t.has_class(el, "ap-ref")):
-        a.set("class", " ".join(c for c in t.classes(a) if c != "ap-ref"))
-        a.attrib.pop("data-ap-page", None)
-        if not a.get("class"):
-            a.attrib.pop("class")
+        if placeholder is None:
+            a.attrib.pop("data-ap-at", None)
+        else:
+            a.set("data-ap-at", placeholder)
 
 
 def page_references(root: Element, word: str) -> None:

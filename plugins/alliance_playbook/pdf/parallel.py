@@ -4,11 +4,14 @@ Each worker is a spawned process that lays out one part at a time with
 WeasyPrint. Page numbers run on across parts: when a worker has laid out
 its part's pages (the margin boxes, where page numbers print, come last)
 it says how many there are and waits for its offset, which is known once
-every earlier part has said the same (see :func:`.render.page_offset`).
-Meanwhile this process lays out the front matter with stand-in page
-numbers to learn its length; at the end it lays it out again with the real
-numbers, and :func:`.merge.merge_parts` joins everything into one tagged
-PDF with one outline and one set of named destinations.
+every earlier part has said the same (see :func:`.layout.page_offset`).
+It then holds the laid-out part and lays out the next one. Once every
+part is laid out, every anchor's page is known: each held part is written
+with its page references numbered (:func:`.layout.number_references`),
+while this process lays out the front matter again with the real numbers
+(it was first laid out with stand-ins, to learn its length), and
+:func:`.merge.merge_parts` joins everything into one tagged PDF with one
+outline and one set of named destinations.
 
 The parts depend only on the content (never on the number of cores), so
 the PDF is the same bytes on any machine for the same SOURCE_DATE_EPOCH.
@@ -30,7 +33,7 @@ from typing import Any, cast
 
 from .book import PdfError
 from .interrupts import ignore_interrupts, start_ignoring_interrupts
-from .layout import Part, Rendered, layout_pages, render_part
+from .layout import LaidOut, Part, Rendered, lay_out_part, layout_pages, render_part, write_part
 from .parts import Plan, front_html
 from .progress import doing
 from .tree import Element
@@ -47,13 +50,18 @@ class NoWorkers(PdfError):
 
 
 def _worker(conn: Connection, site_dir: str) -> None:
-    """A worker process: lays out parts until told to stop (``None``).
+    """A worker process: lays out parts, and writes them, until told to stop (``None``).
 
-    Ctrl-C is left to the coordinator, which stops the workers itself (it
-    may be waiting for this one's page count); a coordinator that is gone
-    shows as a closed pipe, and the worker just ends.
+    A job is ``("lay out", index, html, elsewhere, target)`` or ``("write",
+    index, numbers)``. A laid-out part is held until every part of the book
+    is laid out, since only then are the page numbers its references print
+    known; meanwhile the worker lays out the next part. Ctrl-C is left to
+    the coordinator, which stops the workers itself (it may be waiting for
+    this one's page count); a coordinator that is gone shows as a closed
+    pipe, and the worker just ends.
     """
     ignore_interrupts()
+    held: dict[int, LaidOut] = {}
     while True:
         try:
             job = conn.recv()
@@ -61,7 +69,7 @@ def _worker(conn: Connection, site_dir: str) -> None:
             return
         if job is None:
             return
-        index, html_text, elsewhere, target = job
+        index = job[1]
 
         def ask(pages: int, index: int = index) -> int:
             conn.send(("pages", index, pages))
@@ -70,18 +78,18 @@ def _worker(conn: Connection, site_dir: str) -> None:
                 raise _Stop
             return offset
 
-        def laid_out(rendered: Rendered, index: int = index) -> None:
-            conn.send(("anchors", index, rendered.anchor_pages))
-
-        report: tuple[str, int, str | Part]
+        report: tuple[str, int, Any]
         try:
-            part = render_part(html_text, Path(site_dir), Path(target), elsewhere=elsewhere, ask_offset=ask, laid_out=laid_out)
+            if job[0] == "write":
+                report = ("done", index, write_part(held.pop(index), job[2]))
+            else:
+                _kind, _index, html_text, elsewhere, target = job
+                held[index] = lay_out_part(html_text, Path(site_dir), Path(target), elsewhere=elsewhere, ask_offset=ask)
+                report = ("anchors", index, held[index].part.rendered.anchor_pages)
         except (_Stop, EOFError, ConnectionError):  # told to stop, or the coordinator is gone
             return
         except Exception:  # noqa: BLE001 - reported to the parent, which fails the build
             report = ("error", index, traceback.format_exc())
-        else:
-            report = ("done", index, part)
         try:
             conn.send(report)
         except OSError:
@@ -138,13 +146,22 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                 theirs.close()
                 workers.append((process, ours))
             queue = list(range(len(plan.parts)))
+            #: What each worker is doing (the part it lays out or writes), for messages.
             busy: dict[Connection, int] = {}
+            #: The laid-out parts each worker holds, to write once every part is laid out.
+            held: dict[Connection, list[int]] = {conn: [] for _process, conn in workers}
+            numbers: dict[str, int] | None = None
 
             def give(conn: Connection) -> None:
+                busy.pop(conn, None)
                 if queue:
                     index = queue.pop(0)
                     source = plan.parts[index]
-                    conn.send((index, source.html, source.elsewhere, str(Path(scratch) / f"part-{index:03d}.pdf")))
+                    conn.send(("lay out", index, source.html, source.elsewhere, str(Path(scratch) / f"part-{index:03d}.pdf")))
+                    busy[conn] = index
+                elif numbers is not None and held[conn]:
+                    index = held[conn].pop(0)
+                    conn.send(("write", index, {ref: numbers[ref] for ref in plan.parts[index].refs if ref in numbers}))
                     busy[conn] = index
 
             for _process, conn in workers:
@@ -178,7 +195,8 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                     try:
                         message = conn.recv()
                     except EOFError:
-                        raise PdfError(f"a PDF worker stopped unexpectedly while laying out part {busy[conn] + 1}") from None
+                        doing_what = "writing" if numbers is not None else "laying out"
+                        raise PdfError(f"a PDF worker stopped unexpectedly while {doing_what} part {busy[conn] + 1}") from None
                     kind, index, payload = message
                     if kind == "pages":
                         counts[index] = payload
@@ -186,10 +204,11 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                         log.info(f"PDF: part {index + 1}/{len(plan.parts)} laid out ({payload} pages, {time.perf_counter() - start:.0f} s)")
                     elif kind == "anchors":
                         anchors[index] = payload
+                        held[conn].append(index)
+                        give(conn)
                     elif kind == "done":
                         parts[index] = payload
                         log.debug(f"PDF: part {index + 1} took " + ", ".join(f"{k} {v:.1f} s" for k, v in payload.seconds.items()))
-                        del busy[conn]
                         give(conn)
                     else:
                         log.debug(f"PDF: part {index + 1} failed:\n{payload}")
@@ -197,9 +216,12 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                         raise PdfError(f"laying out part {index + 1} of the PDF failed: {last} (run mkdocs build -v for the details)")
                     tell()
                 send_offsets()
-                if front is None and len(anchors) == len(plan.parts):
-                    # Every page is placed: the contents get their numbers while the last parts are written.
+                if numbers is None and len(anchors) == len(plan.parts):
+                    # Every page is placed: the parts are written with their page references numbered,
+                    # and the contents get their numbers meanwhile.
                     numbers = page_numbers(front_pages, [(counts[i], anchors[i]) for i in range(len(plan.parts))])
+                    for _process, conn in workers:
+                        give(conn)
                     front = render_part(front_html(book_root, plan, numbers), site_dir, Path(scratch) / "front.pdf",
                                         elsewhere=plan.front_links)
 

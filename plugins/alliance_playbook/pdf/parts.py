@@ -35,6 +35,9 @@ class PartSource:
     #: Navigation anchors (chapter ids) in the part, in order.
     chapters: list[str] = field(default_factory=list)
     cost: int = 0
+    #: Anchors of the part's page references (``a.ap-ref``), whose page
+    #: numbers it is given once every part is laid out.
+    refs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -76,13 +79,27 @@ def _units(body: Element) -> list[tuple[Element, tuple[Element, ...], list[Eleme
     return out
 
 
+def book_cost(book_root: Element) -> int:
+    """Roughly what laying out the whole book costs (see :func:`_cost`)."""
+    body = book_root.find("body")
+    assert body is not None  # the book from assemble_book always has one
+    return sum(cost for *_rest, cost in _units(body))
+
+
+#: Layout cost of the emptiest pages a book has many of (the seed averages
+#: 2,100 a page): a book's cost over it bounds its page count from above.
+LOW_COST_PER_PAGE = 1_200
+
+
+def page_number_digits(book_root: Element) -> int:
+    """How many digits the book's last page number will have, at most (2 at least), before it is laid out."""
+    return max(2, len(str(book_cost(book_root) // LOW_COST_PER_PAGE)))
+
+
 def part_count(book_root: Element, part_cost: int = DEFAULT_PART_COST) -> int:
     """How many parts the book is worth cutting into: its layout cost over
     ``part_cost``, from 1 to :data:`MAX_PARTS`."""
-    body = book_root.find("body")
-    assert body is not None  # the book from assemble_book always has one
-    total = sum(cost for *_rest, cost in _units(body))
-    return max(1, min(MAX_PARTS, round(total / max(part_cost, 1))))
+    return max(1, min(MAX_PARTS, round(book_cost(book_root) / max(part_cost, 1))))
 
 
 def _title_of(section: Element) -> str:
@@ -107,7 +124,8 @@ def _document(root: Element, body_children: list[Element]) -> str:
     return "<!DOCTYPE html>\n" + t.serialize(doc)
 
 
-def _links_and_ids(elements: list[Element]) -> tuple[list[str], set[str]]:
+def _links_and_ids(elements: list[Element], refs: set[str] | None = None) -> tuple[list[str], set[str]]:
+    """The internal links (anchors) and the ids in ``elements``; the anchors of page references go into ``refs``."""
     links: list[str] = []
     ids: set[str] = set()
     for top in elements:
@@ -120,6 +138,8 @@ def _links_and_ids(elements: list[Element]) -> tuple[list[str], set[str]]:
             href = el.get("href")
             if href and href.startswith("#") and el.get("data-ap-link") is not None:
                 links.append(href[1:])
+                if refs is not None and t.has_class(el, "ap-ref"):
+                    refs.add(href[1:])
     return links, ids
 
 
@@ -163,10 +183,11 @@ def plan_parts(book_root: Element, parts: int) -> Plan:
             (stack[-1][1].append(copy) if stack else top_level.append(copy))
             stack.append((section, copy))
             chapters.append(section.get("id") or "")
-        links, ids = _links_and_ids(top_level)
+        refs: set[str] = set()
+        links, ids = _links_and_ids(top_level, refs)
         elsewhere = sorted({link for link in links if link not in ids})
         sources.append(PartSource(_document(book_root, top_level), elsewhere, chapters,
-                                  sum(cost for *_r, cost in units[start:end])))
+                                  sum(cost for *_r, cost in units[start:end]), sorted(refs)))
     front_links, _ids = _links_and_ids(front)
     return Plan(t.element("div", None, None, *front), sources, sorted(set(front_links)))
 
