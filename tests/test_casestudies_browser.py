@@ -259,3 +259,54 @@ def test_the_search_finds_a_case_by_anything_inside_it(page, base: str, publishe
     # Clearing the box takes the marks and the quote away.
     query.fill("")
     assert page.locator("li.ap-case-card mark").count() == 0 and not snippet.is_visible()
+
+
+def _saved(page, button: str):
+    """Click a download button; the file's suggested name and its text."""
+    with page.expect_download() as info:
+        page.locator(f"[data-ap-download='{button}']").click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes().decode("utf-8")  # line ends as they are
+
+
+def test_download_these_cases_gives_exactly_the_cases_shown(page, context, base: str, published: dict, fork_site: Path):
+    import csv
+    import io
+    import json
+
+    lines = (fork_site / "data" / "casestudies.csv").read_bytes().decode("utf-8")
+    catalogue = list(csv.reader(io.StringIO(lines)))
+    header, rows = catalogue[0], {row[0]: row for row in catalogue[1:]}
+    page.goto(index_url(base))
+    # Nothing loads before it is asked for: the rows are not part of the page.
+    assert page.evaluate("typeof window.AlliancePlaybookCaseRows") == "undefined"
+    tick(page, "area", "environment")
+    page.locator("[data-ap-q]").fill("partners")
+    expected = where(published, lambda c: "environment" in c["policy_areas"]) & shown(page)
+    assert expected and shown(page) == expected and len(expected) < len(published)
+    order = [h.rstrip("/").split("/")[-1] for h in page.eval_on_selector_all(
+        "li.ap-case-card", "cs => cs.filter(c => !c.hidden).map(c => c.querySelector('h2 a').getAttribute('href'))")]
+
+    name, text = _saved(page, "csv")
+    assert name == "case-studies-area-environment-text-partners.csv"
+    got = list(csv.reader(io.StringIO(text, newline="")))
+    assert got[0] == header
+    assert [row[0] for row in got[1:]] == order
+    assert all(row == rows[row[0]] for row in got[1:])  # the same cells as data/casestudies.csv
+    assert text.count("\r\n") == len(got)  # the same line ends too
+    assert page.locator(".ap-download-status").inner_text() == f"Downloaded {len(order)} case studies as CSV: {name}"
+
+    name, text = _saved(page, "json")
+    assert name == "case-studies-area-environment-text-partners.json"
+    data = json.loads(text)
+    assert data["filters"] == {"area": ["environment"], "text": "partners"} and data["count"] == len(order)
+    assert [c["id"] for c in data["cases"]] == order
+    for case in data["cases"]:
+        assert case["title"] == published[case["id"]]["title"]
+        assert case["policy_areas"] == published[case["id"]]["policy_areas"] and isinstance(case["ongoing"], bool)
+
+    # Cleared filters: every case, named for what it is.
+    page.locator("[data-ap-clear-filters]").click()
+    name, text = _saved(page, "csv")
+    assert name == "case-studies.csv" and text == lines
+    assert_quiet(page, context)

@@ -241,6 +241,79 @@
     });
   }
 
+  // ----- "Download these cases" --------------------------------------------------------------
+  // The cases shown, as CSV (the cells of data/casestudies.csv, same columns
+  // and quoting) or JSON (typed records and the filters that chose them),
+  // made here and saved through a link to a Blob: nothing is sent anywhere,
+  // and it works from file://. The rows are a script of their own, loaded
+  // on the first download only, so the index page does not carry them.
+  var rowsSrc = root.getAttribute("data-ap-rows");
+  var downloadStatus = form.querySelector(".ap-download-status");
+  function withRows(done) {
+    if (window.AlliancePlaybookCaseRows) { done(window.AlliancePlaybookCaseRows); return; }
+    var script = document.createElement("script");
+    script.src = rowsSrc;
+    script.onload = function () {
+      if (window.AlliancePlaybookCaseRows) done(window.AlliancePlaybookCaseRows);
+      else if (downloadStatus) downloadStatus.textContent = t("download_failed");
+    };
+    script.onerror = function () { if (downloadStatus) downloadStatus.textContent = t("download_failed"); };
+    document.head.appendChild(script);
+  }
+  // RFC 4180 as Python's csv module writes it: quoted only when needed, CRLF.
+  function csvCell(value) {
+    var text = String(value);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+  function slug(text) {
+    return fold(text).replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+  }
+  // Named after the filters: case-studies-area-environment+health-text-flood.csv
+  function fileName(st, ext) {
+    var parts = ["case-studies"];
+    facets.forEach(function (f) {
+      if (st.chosen[f.name].length) parts.push(f.name + "-" + st.chosen[f.name].map(slug).join("+"));
+    });
+    var text = slug(box ? box.value : "");
+    if (text) parts.push("text-" + text);
+    return parts.join("-").slice(0, 180) + "." + ext;
+  }
+  function save(name, type, text) {
+    var url = URL.createObjectURL(new Blob([text], { type: type }));
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 1000);
+  }
+  function download(format) {
+    withRows(function (data) {
+      var st = state();
+      var own = function (id) { return AP.own(data.cases, id); };
+      var shown = cards.filter(function (card) { return !card.el.hidden; })
+        .map(function (card) { return own(card.el.getAttribute("data-id") || ""); })
+        .filter(function (row) { return row && Array.isArray(row.cells); });
+      var name = fileName(st, format), text;
+      if (format === "csv") {
+        text = [data.columns].concat(shown.map(function (row) { return row.cells; }))
+          .map(function (cells) { return cells.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+        save(name, "text/csv;charset=utf-8", text);
+      } else {
+        var filters = {};
+        facets.forEach(function (f) { if (st.chosen[f.name].length) filters[f.name] = st.chosen[f.name]; });
+        if (box && box.value.trim()) filters[TEXT_PARAM] = box.value.trim();
+        text = JSON.stringify({ filters: filters, count: shown.length, cases: shown.map(function (row) { return row.record; }) }, null, 1) + "\n";
+        save(name, "application/json;charset=utf-8", text);
+      }
+      if (downloadStatus) downloadStatus.textContent = t(shown.length === 1 ? "downloaded_one" : "downloaded", { n: AP.count(shown.length), format: format.toUpperCase(), file: name });
+    });
+  }
+  slice.call(form.querySelectorAll("[data-ap-download]")).forEach(function (button) {
+    button.addEventListener("click", function () { download(button.getAttribute("data-ap-download")); });
+  });
+
   if (box) box.maxLength = MAX_QUERY;
   readUrl();
   form.hidden = false;

@@ -234,6 +234,11 @@ class Kind:
         the case index's search text; our own scripts' folder only."""
         return []
 
+    def data_file_schemas(self) -> dict[str, list[dict[str, Any]]]:
+        """The fields of each CSV of :meth:`data_files` (Frictionless Table
+        Schema fields: name, type, description), for ``data/datapackage.json``."""
+        return {}
+
     def data_file_notes(self) -> dict[str, str]:
         """What each of :meth:`data_files` holds, in a sentence (English,
         translated on the ``data/`` page)."""

@@ -153,6 +153,48 @@ CSV_COLUMNS = [
     "id", "title", "summary", "policy_areas", "alliance_form", "country", "region", "city", "scope", "start", "end",
     "ongoing", "partners", "partner_types", "lessons", "steps", "tags", "metrics", "last_reviewed", "url",
 ]
+#: Each column's type and meaning, for ``data/datapackage.json`` (a
+#: Frictionless Table Schema; lists are one string, joined with "; ").
+_LIST = "joined with \"; \""
+CSV_FIELDS: list[dict[str, Any]] = [
+    {"name": "id", "type": "string", "description": "The case's id: its file name and the last part of its address",
+     "constraints": {"required": True, "unique": True, "pattern": "[a-z0-9]+(-[a-z0-9]+)*"}},
+    {"name": "title", "type": "string", "description": "The case's title", "constraints": {"required": True}},
+    {"name": "summary", "type": "string", "description": "One or two sentences on who worked together and what changed"},
+    {"name": "policy_areas", "type": "string", "description": f"Policy areas (ids), {_LIST}"},
+    {"name": "alliance_form", "type": "string", "description": "The form of the alliance (an id)"},
+    {"name": "country", "type": "string", "description": "ISO 3166-1 alpha-2 country code"},
+    {"name": "region", "type": "string", "description": "Region, state or province"},
+    {"name": "city", "type": "string", "description": "City or town"},
+    {"name": "scope", "type": "string", "description": "How far the alliance reaches (an id)"},
+    {"name": "start", "type": "string", "description": "When it started: YYYY, YYYY-MM or YYYY-MM-DD"},
+    {"name": "end", "type": "string", "description": "When it ended, in the same forms"},
+    {"name": "ongoing", "type": "boolean", "description": "Whether the alliance is still running", "trueValues": ["true"], "falseValues": ["false"]},
+    {"name": "partners", "type": "string", "description": f"The partners' names, {_LIST}"},
+    {"name": "partner_types", "type": "string", "description": f"The partners' types (ids), {_LIST}"},
+    {"name": "lessons", "type": "string", "description": f"Lessons the case illustrates (ids), {_LIST}"},
+    {"name": "steps", "type": "string", "description": f"Playbook steps the alliance went through (ids), {_LIST}"},
+    {"name": "tags", "type": "string", "description": f"Free tags, {_LIST}"},
+    {"name": "metrics", "type": "integer", "description": "How many outcomes have numbers", "constraints": {"minimum": 0}},
+    {"name": "last_reviewed", "type": "string", "description": "When the case was last checked: YYYY, YYYY-MM or YYYY-MM-DD"},
+    {"name": "url", "type": "string", "description": "The case's page, relative to the site's address"},
+]
+assert [f["name"] for f in CSV_FIELDS] == CSV_COLUMNS
+
+
+def csv_cells(record: dict[str, Any]) -> list[str]:
+    """A catalogue record (:meth:`CaseStudyKind.record`) as the cells of its CSV row."""
+    cells = []
+    for name in CSV_COLUMNS:
+        value = record[name]
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, list):
+            value = "; ".join(value)
+        cells.append(safe_cell(value))
+    return cells
+
+
 #: What starts a formula in a spreadsheet, also after spaces and in the
 #: full-width forms some spreadsheets read as the same signs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -205,7 +247,7 @@ class CaseStudyKind(Kind):
 
         out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
                          scripts=("casefilter.js",), facets=index.facets(site), facet_values=lambda case: index.facet_values(site, case),
-                         search_script=index.SEARCH_SCRIPT)]
+                         search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT)]
         for case in site.project.cases.values():
             out.append(self.page(site, case))
         return out
@@ -263,7 +305,8 @@ class CaseStudyKind(Kind):
     def assets(self, site: Site) -> list[tuple[str, str]]:
         from . import casestudy_index as index
 
-        return [(index.SEARCH_SCRIPT, index.search_script(site))]
+        rows = {c.id: (csv_cells(record), record) for c in site.project.items("case").values() for record in [self.record(c)]}
+        return [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows))]
 
     def data_file_notes(self) -> dict[str, str]:
         return {"data/casestudies.csv": "One row per case study, for spreadsheets; lists are joined with “; ”."}
@@ -274,14 +317,27 @@ class CaseStudyKind(Kind):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         for c in project.items("case").values():
-            loc, per = c.location, c.period
-            row = [
-                c.id, c.title, c.summary, "; ".join(map(str, c.policy_areas)), c.alliance_form or "",
-                loc.country if loc else "", loc.region if loc else "", loc.city if loc else "", loc.scope if loc else "",
-                per.start if per else "", per.end if per else "", ("true" if per and per.ongoing else "false"),
-                "; ".join(p.name for p in c.partners), "; ".join(sorted({str(p.type) for p in c.partners})),
-                "; ".join(r.lesson for r in c.lessons), "; ".join(c.steps or []), "; ".join(c.tags or []),
-                len(c.metrics), c.last_reviewed or "", src_to_url(self.src(c.id)),
-            ]
-            writer.writerow([safe_cell(v) for v in row])
+            writer.writerow(csv_cells(self.record(c)))
         return out.getvalue()
+
+    def record(self, c: CaseStudy) -> dict[str, Any]:
+        """A case as a row of the catalogue (:data:`CSV_COLUMNS`), typed:
+        lists as lists, ``ongoing`` a boolean, ``metrics`` a number, what a
+        case leaves out ``None``. The CSV and the case index's "Download
+        these cases" are made from it."""
+        loc, per = c.location, c.period
+        return {
+            "id": c.id, "title": c.title, "summary": c.summary, "policy_areas": [str(a) for a in c.policy_areas],
+            "alliance_form": str(c.alliance_form) if c.alliance_form else None,
+            "country": loc.country if loc else None, "region": loc.region if loc else None, "city": loc.city if loc else None,
+            "scope": str(loc.scope) if loc and loc.scope else None,
+            "start": str(per.start) if per and per.start else None, "end": str(per.end) if per and per.end else None,
+            "ongoing": bool(per and per.ongoing),
+            "partners": [p.name for p in c.partners], "partner_types": sorted({str(p.type) for p in c.partners}),
+            "lessons": [r.lesson for r in c.lessons], "steps": list(c.steps or []), "tags": list(c.tags or []),
+            "metrics": len(c.metrics), "last_reviewed": str(c.last_reviewed) if c.last_reviewed else None,
+            "url": src_to_url(self.src(c.id)),
+        }
+
+    def data_file_schemas(self) -> dict[str, list[dict[str, Any]]]:
+        return {"data/casestudies.csv": CSV_FIELDS}

@@ -22,6 +22,8 @@ FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "c
           "form": "Alliance form", "lesson": "Lesson", "step": "Step"}
 #: Where the search text goes (our scripts' folder: the page may load it).
 SEARCH_SCRIPT = "assets/alliance/casestudies-search.js"
+#: The catalogue rows for "Download these cases", loaded on the first download only.
+ROWS_SCRIPT = "assets/alliance/casestudies-rows.js"
 
 # Markdown's syntax, dropped from the searched text: [[kind:id|text]] and
 # [text](url) keep their text; emphasis, code and heading marks go.
@@ -107,3 +109,13 @@ def search_script(site: Site) -> str:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # JSON is JavaScript; "<" escaped all the same, for any reader that looks for tags.
     return "window.AlliancePlaybookCaseText = " + body.replace("<", "\\u003c") + ";\n"
+
+
+def rows_script(columns: list[str], rows: dict[str, tuple[list[str], dict[str, Any]]]) -> str:
+    """The catalogue row of every case, as a script that sets
+    ``window.AlliancePlaybookCaseRows`` to {columns, cases: {id: {cells, record}}}:
+    ``cells`` exactly as in ``data/casestudies.csv``, ``record`` typed (for
+    the JSON download). A script, not a JSON file: it loads from ``file://``."""
+    data = {"columns": columns, "cases": {id_: {"cells": cells, "record": record} for id_, (cells, record) in rows.items()}}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return "window.AlliancePlaybookCaseRows = " + body.replace("<", "\\u003c") + ";\n"

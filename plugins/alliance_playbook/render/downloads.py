@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..kinds.base import GeneratedPage
 from ..urls import kit_pdf_path, worksheet_pdf_path
+from .exports import DATAPACKAGE
 
 if TYPE_CHECKING:
     from .site import PageRenderer
@@ -63,7 +64,8 @@ def downloads_pages(site: PageRenderer) -> list[GeneratedPage]:
     o, _ = site.options, site.translate
     worksheets = [(ws, worksheet_pdf_path(ws.id)) for ws in site.project.worksheets.values()] if o.pdf_book and o.pdf_worksheets else []
     kits = [(phase, kit_pdf_path(phase.id)) for phase in site.project.phases] if o.pdf_book and o.pdf_kits else []
-    notes: dict[str, str] = {"data/playbook.json": _("Everything the guide is made of, kind by kind, with the links between items.")}
+    notes: dict[str, str] = {"data/playbook.json": _("Everything the guide is made of, kind by kind, with the links between items."),
+                             DATAPACKAGE: _("What each data file holds, column by column (a Frictionless Data Package), so that open-data portals can harvest the catalogue.")}
     for kind in site.project.registry:
         notes.update({path: site.translate(text) for path, text in kind.data_file_notes().items()})
     files = [describe_data_file(path, text, notes.get(path, "")) for path, text in site.data_files()]

@@ -278,12 +278,15 @@ class PageRenderer:
         return self._data_files
 
     def _make_data_files(self) -> list[tuple[str, str]]:
-        from .exports import playbook_json
+        from .exports import DATAPACKAGE, datapackage_json, playbook_json
 
         with paused_gc():
             files = [("data/playbook.json", playbook_json(self.project, self.graph, self.options.site_name))]
+            schemas: dict[str, list[dict[str, Any]]] = {}
             for kind in self.project.registry:
                 files.extend(kind.data_files(self.project, self.graph))
+                schemas.update(kind.data_file_schemas())
+            files.append((DATAPACKAGE, datapackage_json(files, schemas, self.options.site_name, self.options.site_url)))
             return files
 
 
