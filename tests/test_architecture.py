@@ -25,7 +25,7 @@ LAYERS = [
     ("foundation", ("errors", "settings", "gcpause", "i18n", "wikilinks", "urls", "sourcemap", "loader", "sources", "model", "validation")),
     ("markup", ("markup", "linkcheck")),
     ("kinds", ("kinds",)),
-    ("content", ("markdown_checks", "checks", "reading", "project", "graph", "schema")),
+    ("content", ("markdown_checks", "checks", "reading", "project", "graph", "schema", "issueform")),
     ("render", ("render",)),
     ("pdf", ("pdf",)),
     ("adapters", ("adapters", "__main__", "__init__")),

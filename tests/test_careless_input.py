@@ -484,7 +484,7 @@ def test_autolinks_are_not_raw_html(project_copy: Path):
 
 @pytest.mark.parametrize("cell", [" =HYPERLINK(\"x\")", "\uff1d1+1", "\u3000+1", "@SUM(A1)"])
 def test_csv_cells_that_a_spreadsheet_would_run_are_guarded(cell: str):
-    from alliance_playbook.kinds.casestudy import safe_cell
+    from alliance_playbook.kinds.catalogue import safe_cell
 
     assert safe_cell(cell) == "'" + cell
     assert safe_cell("a = b") == "a = b"

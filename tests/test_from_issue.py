@@ -181,7 +181,8 @@ def test_hostile_answers_stay_text_from_issue_to_file(project: Path):
 
 
 def test_a_hostile_comment_is_escaped():
-    from alliance_playbook.issueform import FormProblem, report
+    from alliance_playbook.adapters.from_issue import report
+    from alliance_playbook.issueform import FormProblem
 
     text = report([FormProblem("Title", "'<img src=x onerror=alert(1)>' and [a](https://x.example) @team ![i](y)", 1)], None)
     import re

@@ -225,90 +225,11 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_from_issue(args: argparse.Namespace) -> int:
-    """Turn an issue made with the case study form into ``casestudies/<id>.yml``, checked.
-
-    Exit 0: the file is written and passes every check. Exit 1: nothing is
-    written; each problem is named by its question and the line of the
-    answer. Exit 2: the command could not run (no such file, no form, a
-    project with problems of its own).
-    """
-    import secrets
-
-    from .. import issueform
-    from ..model.types import ID_MAX, slugify
-    from .glue import load
+    """Turn an issue made with the case study form into a checked case study file (see :mod:`.from_issue`)."""
+    from .from_issue import from_issue
 
     settings = _settings(args, "from-issue")
-    if settings is None:
-        return 2
-    root = Path(args.path)
-    try:
-        body = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"alliance from-issue: {printable(args.file)} cannot be read: {printable(str(exc))}", file=sys.stderr)
-        return 2
-    if len(body) > issueform.MAX_BODY:
-        print(f"alliance from-issue: {printable(args.file)} is {len(body):,} characters, longer than an issue can be "
-              f"({issueform.MAX_BODY:,}); it was not made with the issue form", file=sys.stderr)
-        return 2
-    form_path = Path(args.form) if args.form else root / ".github" / "ISSUE_TEMPLATE" / "case-study.yml"
-    import yaml
-
-    try:
-        questions = issueform.read_form(form_path)
-    except (OSError, UnicodeDecodeError, AttributeError, yaml.YAMLError) as exc:
-        print(f"alliance from-issue: the issue form {printable(str(form_path))} cannot be read: {printable(str(exc))}", file=sys.stderr)
-        return 2
-    try:
-        project = load(settings)
-    except (ContentError, SettingsError):
-        print("alliance from-issue: the project has problems of its own; run `alliance check` and fix them first", file=sys.stderr)
-        return 2
-    answers, problems = issueform.parse_body(body, questions)
-    folder = root / settings.casestudies_dir
-    path: str | None = None
-    if not answers:
-        problems.append(issueform.FormProblem("Issue", "this issue was not made with the case study form: none of its questions was found"))
-    else:
-        lessons = {id_: item.title for id_, item in project.items("lesson").items()}
-        steps = {id_: item.title for id_, item in project.items("step").items()}
-        draft, more = issueform.case_from_answers(answers, lambda title: slugify(title, ID_MAX), lessons, steps)
-        problems.extend(more)
-        title_label = answers["title"].question.label if "title" in answers else "Title"
-        if not draft.id:
-            problems.append(issueform.FormProblem(title_label, "give the case a title made of letters or digits (its file name is made from it)"))
-        elif (folder / f"{draft.id}.yml").exists() or draft.id in project.items("case"):
-            problems.append(issueform.FormProblem(title_label, f"a case study called {draft.id!r} is already in the guide; choose a title of your own"))
-        if not problems:
-            target = folder / f"{draft.id}.yml"
-            schemas = Path(__file__).resolve().parent.parent / "schemas" / "casestudy.schema.json"
-            folder.mkdir(parents=True, exist_ok=True)
-            scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # whole or not at all
-            scratch.write_text(issueform.dump(draft, Path(os.path.relpath(schemas, folder.resolve())).as_posix()), encoding="utf-8")
-            os.replace(scratch, target)
-            try:
-                load(settings)
-            except ContentError as exc:
-                target.unlink(missing_ok=True)  # ours: written a moment ago; nothing half-made is left
-                mine = [p for p in exc.problems if Path(p.path).name == target.name]
-                problems.extend(issueform.form_problem(p.field, p.message, draft, answers) for p in mine)
-                if len(mine) < len(exc.problems):
-                    problems.append(issueform.FormProblem("Case study", "the guide's other files have problems too; a maintainer will look"))
-            else:
-                path = target.relative_to(root).as_posix() if target.is_relative_to(root) else target.as_posix()
-    for problem in problems:
-        print(printable(str(problem)))
-    if args.report:
-        Path(args.report).write_text(issueform.report(problems, path), encoding="utf-8")
-    if args.github_output and path is not None:
-        end = "EOF_" + secrets.token_hex(8)  # a delimiter no answer can contain
-        with open(args.github_output, "a", encoding="utf-8") as out:
-            out.write(f"id={draft.id}\npath={path}\ntitle<<{end}\n{' '.join(str(draft.data.get('title', '')).split())}\n{end}\n")
-    if problems:
-        print(f"{len(problems)} problem(s): nothing was written")
-        return 1
-    print(f"Wrote {path}; it passes `alliance check`")
-    return 0
+    return 2 if settings is None else from_issue(args, settings)
 
 
 def main(argv: list[str] | None = None) -> int:
