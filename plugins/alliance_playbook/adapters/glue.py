@@ -17,7 +17,7 @@ from ..urls import maintainers_pdf_path, offline_zip_path, pdf_path
 
 #: The browser files every site gets (``assets/alliance/``); common.js first:
 #: the page scripts use it.
-ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "casefilter.js")
+ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "combine.js", "casefilter.js")
 SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
 #: The stylesheet every page links (``extra_css``).
 ASSETS_CSS = f"{ASSET_DIR}/alliance.css"

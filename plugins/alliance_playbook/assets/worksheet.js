@@ -566,6 +566,8 @@
   }
 
   toArray(document.querySelectorAll("[data-ap-worksheet]")).forEach(setup);
+  // What combine.js reuses: the same reading of a file's values, and the chart.
+  AP.worksheets = { Worksheet: Worksheet, VERSION: VERSION, MAX_IMPORT_BYTES: MAX_IMPORT_BYTES, formatNumber: formatNumber };
 
   // A printed textarea shows all its text, not only its visible lines: while
   // printing, its value stands beside it as text (which flows in any

@@ -264,7 +264,7 @@ class WorksheetKind(Kind):
         guidance = [site.project.steps[s] for s in site.graph.worksheet_steps.get(ws.id, []) if s in site.project.steps]
         definition = json.dumps(self.definition(site, ws), ensure_ascii=False).replace("<", "\\u003c")
         return site.page(
-            "worksheet.md.j2", self.src(ws.id), ws.title, "worksheet", ws, scripts=("worksheet.js",),
+            "worksheet.md.j2", self.src(ws.id), ws.title, "worksheet", ws, scripts=("worksheet.js", "combine.js"),
             description=ws.summary, hide=("navigation", "toc") if ws.layout_name == "table" else (), ws=ws, chart=chart, guidance=guidance, definition=Markup(definition),
         )
 
