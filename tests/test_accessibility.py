@@ -38,6 +38,7 @@ SEED_PAGES = {
     "lesson": "lessons/align-core-values/",
     "lessons index": "lessons/",
     "case study index": "casestudies/",
+    "propose a case study": "casestudies/propose/",
     "case study": "casestudies/conflict-to-collaboration/",
     "explore": "explore/",
     "404": "404.html",
@@ -132,3 +133,26 @@ def test_axe_check_reports_planted_faults(seed_site: Path, tmp_path: Path, page)
     message = describe(violations)
     assert "label (critical): " in message and "    #tick: " in message
     assert "image-alt (critical): " in message and "    img: " in message
+
+
+def test_what_the_scripts_draw_has_no_serious_axe_violation(seed_http: str, page):
+    """The combined view of partners' files and the filled, mistaken propose form: drawn by scripts, checked too."""
+    import json
+
+    from test_combine_browser import FILES, payload, partner_export
+    from test_propose_browser import control, fill_required
+
+    page.goto(seed_http + "worksheets/alliance-health-check/")
+    page.set_input_files("[data-ap-combine-files]", [payload(n, d) for n, d in FILES.items()])
+    page.wait_for_selector("[data-ap-combine-result] tr[data-question='trust']")
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    page.goto(seed_http + "worksheets/partner-identification/")
+    rows = partner_export([{"name": "A", "values": 3, "influence": 2, "interest": 4}, {"name": "a", "values": 5, "influence": 4, "interest": 4}])
+    page.set_input_files("[data-ap-combine-files]", [payload("a.json", rows), payload("b.json", json.loads(json.dumps(rows)))])
+    page.wait_for_selector("[data-ap-combined='merged'] tbody tr")
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    page.goto(seed_http + "casestudies/propose/")
+    page.wait_for_selector("[data-control='title']")
+    fill_required(page)
+    control(page, "title").fill("")
+    assert axe_violations(page) == [], describe(axe_violations(page))

@@ -41,6 +41,7 @@ PAGES = {
     "lessons": "lessons/",
     "lesson": "lessons/align-core-values/",
     "cases": "casestudies/",
+    "propose-case": "casestudies/propose/",
     "case": "casestudies/conflict-to-collaboration/",
     "case-twelve-partners": "casestudies/twelve-partner-coalition/",
     "case-french": "casestudies/alliance-eau-de-lyon/",

@@ -98,6 +98,9 @@ class Settings:
     organization: str = ""
     site_name: str = "Alliance Playbook"
     site_url: str = ""
+    #: The repository (``repo_url``) and the edit path in it (``edit_uri``), for "propose a case".
+    repo_url: str = ""
+    edit_uri: str = ""
     site_author: str = ""
     site_description: str = ""
     directory_urls: bool = True
@@ -161,6 +164,8 @@ def resolve(
         organization=str(options.get("organization", "") or ""),
         site_name=str(site.get("site_name") or ""),
         site_url=str(site.get("site_url") or ""),
+        repo_url=str(site.get("repo_url") or ""),
+        edit_uri=str(site.get("edit_uri") or ""),
         site_author=str(site.get("site_author") or ""),
         site_description=str(site.get("site_description") or ""),
         directory_urls=flag(site.get("use_directory_urls", True), "use_directory_urls"),

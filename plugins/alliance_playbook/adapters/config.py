@@ -101,6 +101,7 @@ def settings_for(config: MkDocsConfig) -> Settings:
         "docs_dir": os.path.relpath(Path(config.docs_dir).resolve(), root),
         "site_name": config.site_name, "site_url": config.site_url or "", "site_author": config.site_author or "",
         "site_description": config.site_description or "", "use_directory_urls": config.use_directory_urls,
+        "repo_url": config.repo_url or "", "edit_uri": config.edit_uri or "",
         "theme": {"language": theme.get("language") if theme else None, "custom_dir": theme.custom_dir if theme else None},
     }
     return resolve(root, site, _options(config, "alliance"), _options(config, "alliance-pdf"))

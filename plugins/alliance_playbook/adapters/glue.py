@@ -17,7 +17,7 @@ from ..urls import maintainers_pdf_path, offline_zip_path, pdf_path
 
 #: The browser files every site gets (``assets/alliance/``); common.js first:
 #: the page scripts use it.
-ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "combine.js", "casefilter.js")
+ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "combine.js", "casefilter.js", "propose.js")
 SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
 #: The stylesheet every page links (``extra_css``).
 ASSETS_CSS = f"{ASSET_DIR}/alliance.css"
@@ -67,6 +67,7 @@ def render_options(settings: Settings, project: Project, *, directory_urls: bool
     return RenderOptions(
         directory_urls=settings.directory_urls if directory_urls is None else directory_urls,
         language=settings.language, site_name=settings.site_name, site_url=settings.site_url,
+        repo_url=settings.repo_url, edit_uri=settings.edit_uri,
         template_dirs=[settings.root / settings.templates_dir], sections=sections(settings, project),
         pdf_links=pdf_links, defer_nonce=defer_nonce,
         pdf_book=pdf_path(settings.site_name, settings.pdf.filename) if pdf_links else "",

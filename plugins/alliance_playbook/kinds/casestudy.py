@@ -191,9 +191,24 @@ class CaseStudyKind(Kind):
         out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
                          scripts=("casefilter.js",), facets=index.facets(site), facet_values=lambda case: index.facet_values(site, case),
                          search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT)]
+        out.append(self.propose_page(site))
         for case in site.project.cases.values():
             out.append(self.page(site, case))
         return out
+
+    def propose_page(self, site: Site) -> GeneratedPage:
+        """``casestudies/propose/``: the form for proposing a case without Git (see :mod:`.casestudy_propose`)."""
+        from . import casestudy_propose as propose
+
+        folder = site.project.layout.casestudies_dir.strip("/") or "casestudies"
+        depth = "../" * len(folder.split("/"))
+        spec = propose.form_spec(site, self.model, f"{depth}plugins/alliance_playbook/schemas/casestudy.schema.json")
+        spec["folder"] = folder
+        options = getattr(site, "options", None)
+        github = propose.github_links(getattr(options, "repo_url", ""), getattr(options, "edit_uri", ""))
+        return site.page("propose.md.j2", "casestudies/propose.md", site.translate("Propose a case study"), "casestudies",
+                         scripts=("propose.js",), hide=("navigation", "toc"), book=False, github=github,
+                         spec=Markup(json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c")))
 
     def page(self, site: Site, case: CaseStudy) -> GeneratedPage:
         """The page of one case study, with its sector and metric charts, its

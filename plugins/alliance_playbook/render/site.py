@@ -52,6 +52,9 @@ class RenderOptions:
     language: str = "en"
     site_name: str = "Alliance Playbook"
     site_url: str = ""
+    #: The repository and its edit path (mkdocs.yml's repo_url, edit_uri).
+    repo_url: str = ""
+    edit_uri: str = ""
     template_dirs: Sequence[Path] = ()
     sections: Sequence[str] = ALL_SECTIONS
     #: Link the printable PDFs (only when the PDF plugin makes them).
