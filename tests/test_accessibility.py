@@ -139,7 +139,7 @@ def test_what_the_scripts_draw_has_no_serious_axe_violation(seed_http: str, page
     """The combined view of partners' files and the filled, mistaken propose form: drawn by scripts, checked too."""
     import json
 
-    from test_combine_browser import FILES, payload, partner_export
+    from test_combine_browser import FILES, partner_export, payload
     from test_propose_browser import control, fill_required
 
     page.goto(seed_http + "worksheets/alliance-health-check/")
