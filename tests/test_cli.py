@@ -81,6 +81,16 @@ def test_generate_builds_with_plain_engines_to_the_same_pages(engine: str, proje
     plain_pages = {p.relative_to(out / "site").as_posix() for p in (out / "site").rglob("index.html")}
     assert plain_pages == plugin_pages
     assert (out / "site/data/playbook.json").is_file()
+    # Offline-safe without the plugin: the theme override (no repository API
+    # call), the local iframe-worker shim, no generator link to another host.
+    from test_offline import external_references
+
+    assert external_references(out / "site") == []
+    home = (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert "assets/alliance/vendor/iframe-worker-shim.js" in (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (out / "site/assets/alliance/vendor/iframe-worker-shim.js").is_file()
+    assert "squidfunk.github.io" not in home and "Made with" not in home
+    assert "data-md-component=\"source\"" not in home or "api.github.com" not in home
     # The same pages: the plugin's shortcut past Markdown for its own HTML
     # blocks (split_html_blocks) changes nothing in the output.
     for rel in sorted(plugin_pages):

@@ -2,7 +2,13 @@
 
 Any engine that builds a folder of Markdown (plain MkDocs, ProperDocs, ...)
 can build the output; with ``--config`` a plain ``mkdocs.yml`` (same theme
-settings, no alliance plugin, the generated navigation) is written beside it.
+settings, no alliance plugin, the generated navigation) is written beside it,
+with what the plugin would have added so the build stays offline-safe on any
+engine that reads it (MkDocs, ProperDocs, Zensical): the theme overrides
+(the repository widget that calls no host's API) under :data:`THEME_DIR` as
+``theme.custom_dir``, the vendored iframe-worker shim named in
+``extra.polyfills`` (else Material's offline build loads it from a CDN), and
+``extra.generator: false``.
 """
 
 from __future__ import annotations
@@ -53,13 +59,17 @@ def read_mkdocs_config(path: Path) -> dict[str, Any]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
 
 
+#: Where ``--config`` puts the theme overrides (ours, then the project's own custom_dir over them).
+THEME_DIR = "overrides"
+
 #: In every output folder: a folder with this file was written by this command,
-#: so a later run may replace its docs/ (and mkdocs.yml). Nothing else is ever replaced.
+#: so a later run may replace its docs/ (and mkdocs.yml and overrides/). Nothing else is ever replaced.
 MARKER = ".alliance-generated"
 MARKER_TEXT = """This folder was written by `alliance generate`.
 
 Running `alliance generate --out` with this folder again replaces its docs/
-folder (and mkdocs.yml, with --config); other files here are left alone.
+folder (and mkdocs.yml and overrides/, with --config); other files here are
+left alone.
 Delete this file to keep the command from ever replacing anything here.
 """
 #: Scratch folders inside the output folder while a run writes (renamed into place at the end).
@@ -93,6 +103,10 @@ def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool 
         count = _write_docs(scratch / "docs", root / settings.docs_dir, project, renderer)
         if write_config:
             config = read_mkdocs_config(root / "mkdocs.yml")
+            _copy_theme(scratch / THEME_DIR, root / settings.theme_dir if settings.theme_dir else None)
+            path, data = glue.shim_file()
+            (scratch / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / "docs" / path).write_bytes(data)
             (scratch / "mkdocs.yml").write_text(_plain_config(config, project, settings), encoding="utf-8")
     return project, count
 
@@ -170,6 +184,8 @@ def _staging(out: Path) -> Iterator[Path]:
     try:
         yield scratch
         _swap(scratch / "docs", out / "docs", scratch / "previous-docs")
+        if (scratch / THEME_DIR).exists():
+            _swap(scratch / THEME_DIR, out / THEME_DIR, scratch / "previous-overrides")
         if (scratch / "mkdocs.yml").exists():
             os.replace(scratch / "mkdocs.yml", out / "mkdocs.yml")
         done = True
@@ -238,4 +254,21 @@ def _plain_config(config: dict[str, Any], project: Project, settings: Settings) 
     plain["nav"] = merged_nav(list(config.get("nav") or []), project, glue.sections(settings, project),
                               Translator(settings.language), settings.nav_limit)
     plain["extra_css"] = list(plain.get("extra_css") or []) + [glue.ASSETS_CSS]
+    # What the plugin adds on any engine: our theme overrides, the local
+    # iframe-worker shim instead of a CDN's, no "Made with" generator link.
+    theme = dict(plain.get("theme") or {}) if isinstance(plain.get("theme"), dict) else {"name": plain.get("theme") or "material"}
+    theme["custom_dir"] = THEME_DIR
+    plain["theme"] = theme
+    extra = dict(plain.get("extra") or {})
+    polyfills = [url for url in extra.get("polyfills") or [] if "iframe-worker" not in str(url)]
+    extra["polyfills"] = [*polyfills, glue.SHIM]
+    extra["generator"] = False
+    plain["extra"] = extra
     return yaml.safe_dump(plain, sort_keys=False, allow_unicode=True)
+
+
+def _copy_theme(target: Path, own: Path | None) -> None:
+    """Our theme overrides into ``target``, then the project's own custom_dir over them (theirs win, as in the plugin)."""
+    shutil.copytree(glue.theme_dir(), target, dirs_exist_ok=True)
+    if own is not None and own.is_dir():
+        shutil.copytree(own, target, dirs_exist_ok=True, symlinks=False)
