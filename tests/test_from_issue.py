@@ -213,3 +213,58 @@ def test_the_workflow_passes_the_issue_text_only_through_the_environment():
     assert "'case study'" in workflow["jobs"]["propose"]["if"]
     labels = yaml.safe_load(FORM.read_text(encoding="utf-8"))["labels"]
     assert "case study" in labels
+
+
+def test_headings_typed_inside_answers_stay_in_them(project: Path):
+    # A contributor's own "### Approach" inside the challenge (even in a code
+    # fence) and a second "### Title" later: GitHub writes each question once,
+    # in order, so the real heading of each is the last one before the next.
+    answers = dict(COMPLETE, challenge="Intro\n\n### Approach\n\nmine\n\n```\n### Outcomes\n```", summary="A summary.\n\n### Title\n\nnot a title")
+    proc = from_issue(project, issue_body(answers))
+    assert proc.returncode == 1 or proc.returncode == 0, proc.stdout
+    case_file = project / "casestudies" / "harbour-flood-alliance.yml"
+    if proc.returncode == 0:
+        case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+        assert case["challenge"] == answers["challenge"] and case["approach"] == COMPLETE["approach"]
+        assert case["title"] == COMPLETE["title"]
+    else:  # a summary of several lines is refused by the checks, by its question
+        assert "Summary" in proc.stdout and not case_file.exists()
+    case_file.unlink(missing_ok=True)
+    answers["summary"] = COMPLETE["summary"]
+    proc = from_issue(project, issue_body(answers))
+    assert proc.returncode == 0, proc.stdout
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    assert case["challenge"] == answers["challenge"] and case["approach"] == COMPLETE["approach"]
+
+
+def test_characters_yaml_would_reread_are_kept_and_checked(project: Path):
+    # U+0085 is a line break to YAML 1.1: written raw it would come back as a
+    # space and slip past the control-character check.
+    proc = from_issue(project, issue_body(dict(COMPLETE, summary="Before\x85after")))
+    assert proc.returncode == 1 and "Summary: contains the control character U+0085" in proc.stdout
+    proc = from_issue(project, issue_body(dict(COMPLETE, approach="Line one\u2028line two")))
+    assert proc.returncode == 0, proc.stdout
+    case = yaml.safe_load((project / "casestudies" / "harbour-flood-alliance.yml").read_text(encoding="utf-8"))
+    assert case["approach"] == "Line one\u2028line two"
+
+
+@pytest.mark.parametrize("title, words", [("Index", "the case study index"), ("Propose", "proposing a case study")])
+def test_a_reserved_address_is_a_title_problem(project: Path, title: str, words: str):
+    proc = from_issue(project, issue_body(dict(COMPLETE, title=title)))
+    assert proc.returncode == 1 and proc.stdout.startswith(f"Title: '{title.lower()}' is the address of") and words in proc.stdout
+
+
+def test_bad_options_are_refused_before_anything_is_written(project: Path, tmp_path: Path):
+    before = sorted((project / "casestudies").iterdir())
+    for option, value in (("--report", str(tmp_path)), ("--report", str(tmp_path / "missing" / "r.md")), ("--github-output", str(tmp_path))):
+        proc = from_issue(project, issue_body(COMPLETE), option, value)
+        assert proc.returncode == 2 and "not a file in an existing folder" in proc.stderr and "Traceback" not in proc.stderr
+    for text in ("body: 5\n", "just text\n", "- a\n- list\n"):
+        form = tmp_path / "form.yml"
+        form.write_text(text, encoding="utf-8")
+        proc = from_issue(project, issue_body(COMPLETE), "--form", str(form))
+        assert proc.returncode == 2 and "is not an issue form" in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted((project / "casestudies").iterdir()) == before
+    # A body of GitHub's full length, with the line end a workflow's printf adds, is read.
+    proc = from_issue(project, issue_body(COMPLETE).ljust(65_536, " ") + "\n")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

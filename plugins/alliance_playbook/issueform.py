@@ -42,6 +42,8 @@ class Question:
     label: str
     type: str
     multiple: bool = False
+    #: A textarea with ``render``: GitHub fences its answer as code.
+    render: bool = False
 
 
 @dataclass
@@ -79,82 +81,68 @@ class Draft:
 
 
 def read_form(path: Path) -> list[Question]:
-    """The questions of an issue form (its ``body`` entries that have an id)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """The questions of an issue form (its ``body`` entries that have an id); ValueError when it is not one."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    body = data.get("body") if isinstance(data, dict) else None
+    if not isinstance(body, list):
+        raise ValueError("it is not an issue form (it has no list of questions under 'body')")
     out = []
-    for entry in data.get("body") or []:
+    for entry in body:
         if isinstance(entry, dict) and entry.get("id") and entry.get("type") != "markdown":
-            attributes = entry.get("attributes") or {}
+            found = entry.get("attributes")
+            attributes: dict[str, Any] = found if isinstance(found, dict) else {}
             out.append(Question(str(entry["id"]), str(attributes.get("label") or entry["id"]), str(entry.get("type")),
-                                bool(attributes.get("multiple"))))
+                                bool(attributes.get("multiple")), bool(attributes.get("render"))))
     return out
 
 
 def parse_body(body: str, questions: list[Question]) -> tuple[dict[str, Answer], list[FormProblem]]:
-    """The answers in an issue body, by question id; headings the form does not have are reported."""
-    by_label = {q.label.casefold(): q for q in questions}
-    order = {q.id: n for n, q in enumerate(questions)}
-    answers: dict[str, Answer] = {}
-    problems: list[FormProblem] = []
-    current: Question | None = None
-    start = 0
-    lines: list[str] = []
+    """The answers in an issue body, by question id; headings before the first question are reported.
 
-    def close() -> None:
-        if current is None:
-            return
-        text_lines = list(lines)
-        first = start
+    GitHub writes every question once, in the form's order, so the heading
+    that starts each answer is chosen from the end: the last question's
+    last heading, then the previous question's last heading before it, and
+    so on. A heading typed inside an answer (even one that names a
+    question) stays part of that answer; a question missing from the body
+    (an issue made with an older form) simply has no answer.
+    """
+    by_label = {q.label.casefold(): q for q in questions}
+    rows = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    seen: dict[str, list[int]] = {}
+    for index, raw in enumerate(rows):
+        heading = _HEADING.match(raw)
+        question = by_label.get(heading.group(1).strip().casefold()) if heading else None
+        if question is not None:
+            seen.setdefault(question.id, []).append(index)
+    starts: list[tuple[int, Question]] = []
+    limit = len(rows)
+    for question in reversed(questions):
+        before = [i for i in seen.get(question.id, []) if i < limit]
+        if before:
+            limit = before[-1]
+            starts.append((limit, question))
+    starts.reverse()
+    problems: list[FormProblem] = []
+    first = starts[0][0] if starts else len(rows)
+    for index in range(first):
+        heading = _HEADING.match(rows[index])
+        if heading:
+            problems.append(FormProblem(heading.group(1).strip()[:80], "this heading is not a question of the form; it was left out", index + 1))
+    answers: dict[str, Answer] = {}
+    for n, (index, question) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
+        text_lines, line = rows[index + 1:end], index + 2
         while text_lines and not text_lines[0].strip():
             text_lines.pop(0)
-            first += 1
+            line += 1
         while text_lines and not text_lines[-1].strip():
             text_lines.pop()
-        if text_lines and _FENCE.match(text_lines[0]) and _FENCE.match(text_lines[-1]) and len(text_lines) >= 2:
+        if question.render and len(text_lines) >= 2 and _FENCE.match(text_lines[0]) and _FENCE.match(text_lines[-1]):
             text_lines = text_lines[1:-1]  # a textarea with "render" comes fenced
-            first += 1
+            line += 1
         text = "\n".join(text_lines).strip()
-        answers[current.id] = Answer(current, "" if text == NO_RESPONSE else text, first)
-
-    rows = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    last: dict[str, int] = {}  # the last line each question's heading is on
-    for number, raw in enumerate(rows, start=1):
-        heading = _HEADING.match(raw)
-        if heading and heading.group(1).strip().casefold() in by_label:
-            last[by_label[heading.group(1).strip().casefold()].id] = number
-    for number, raw in enumerate(rows, start=1):
-        heading = _HEADING.match(raw)
-        if heading:
-            question = by_label.get(heading.group(1).strip().casefold())
-            if question is not None and question.id not in answers and _starts(question, current, number, questions, order, last):
-                close()
-                current, start, lines = question, number + 1, []
-                continue
-            if question is None and current is None:
-                problems.append(FormProblem(heading.group(1).strip()[:80], "this heading is not a question of the form; it was left out", number))
-                continue
-        if current is not None:
-            lines.append(raw)
-    close()
+        answers[question.id] = Answer(question, "" if text == NO_RESPONSE else text, line)
     return answers, problems
-
-
-def _starts(question: Question, current: Question | None, number: int, questions: list[Question],
-            order: dict[str, int], last: dict[str, int]) -> bool:
-    """Whether a heading naming ``question`` on line ``number`` starts its answer.
-
-    GitHub writes every question, in the form's order: the heading of the
-    question after ``current`` starts the next answer; a heading naming an
-    earlier question, or a later one while the next question's heading is
-    still to come, is part of the answer (a contributor's own Markdown).
-    A later question is taken when the next one's heading never comes (an
-    issue made with an older version of the form).
-    """
-    at = order[current.id] if current is not None else -1
-    if order[question.id] <= at:
-        return False
-    following = questions[at + 1] if at + 1 < len(questions) else None
-    return following is None or question is following or last.get(following.id, 0) <= number
 
 
 def _lines(answer: Answer | None) -> list[tuple[int, str]]:

@@ -32,19 +32,24 @@ def from_issue(args: argparse.Namespace, settings: Settings) -> int:
     project with problems of its own).
     """
     root = Path(args.path)
+    for option, value in (("--report", args.report), ("--github-output", args.github_output)):
+        # Refused before anything is written: a file written then left behind by a failed report is half a run.
+        if value and (Path(value).is_dir() or not Path(value).parent.is_dir()):
+            print(f"alliance from-issue: {option} {printable(value)}: not a file in an existing folder", file=sys.stderr)
+            return 2
     try:
         body = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"alliance from-issue: {printable(args.file)} cannot be read: {printable(str(exc))}", file=sys.stderr)
         return 2
-    if len(body) > issueform.MAX_BODY:
+    if len(body.rstrip("\n")) > issueform.MAX_BODY:  # (a workflow's printf adds a line end)
         print(f"alliance from-issue: {printable(args.file)} is {len(body):,} characters, longer than an issue can be "
               f"({issueform.MAX_BODY:,}); it was not made with the issue form", file=sys.stderr)
         return 2
     form_path = Path(args.form) if args.form else root / ".github" / "ISSUE_TEMPLATE" / "case-study.yml"
     try:
         questions = issueform.read_form(form_path)
-    except (OSError, UnicodeDecodeError, AttributeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         print(f"alliance from-issue: the issue form {printable(str(form_path))} cannot be read: {printable(str(exc))}", file=sys.stderr)
         return 2
     try:
@@ -65,6 +70,9 @@ def from_issue(args: argparse.Namespace, settings: Settings) -> int:
         title_label = answers["title"].question.label if "title" in answers else "Title"
         if not draft.id:
             problems.append(issueform.FormProblem(title_label, "give the case a title made of letters or digits (its file name is made from it)"))
+        elif draft.id in project.registry["case"].reserved:
+            problems.append(issueform.FormProblem(title_label, f"{draft.id!r} is the address of {project.registry['case'].reserved[draft.id]}; "
+                                                               "choose another title"))
         elif (folder / f"{draft.id}.yml").exists() or draft.id in project.items("case"):
             problems.append(issueform.FormProblem(title_label, f"a case study called {draft.id!r} is already in the guide; choose a title of your own"))
         if not problems:
@@ -142,7 +150,15 @@ class _Dumper(yaml.SafeDumper):
     """Safe YAML, with answers of several lines as literal blocks (as people write them by hand)."""
 
 
+#: Characters YAML reads back as something else when written as they are
+#: (line breaks of YAML 1.1, a byte order mark, C1 controls): such a text is
+#: written double-quoted, where they become escapes.
+_REREAD = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _REREAD.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
