@@ -167,3 +167,47 @@ def test_hostile_text_stays_text_and_the_draft_survives_a_reload(page, seed_http
     page.wait_for_selector("[data-ap-propose-form] [data-control='title']")
     assert control(page, "title").input_value() == ""
     assert page.errors == []
+
+
+def _type(page, path: str, value: str) -> None:
+    """Put any text in an input (also what a keyboard cannot type) as typing would."""
+    page.evaluate("""([path, value]) => {
+        const el = document.querySelector(`[data-ap-propose-form] [data-control="${path}"]`);
+        el.value = value;
+        el.dispatchEvent(new Event('input', {bubbles: true}));
+    }""", [path, value])
+
+
+@pytest.mark.parametrize("path, value", [
+    ("outcomes[0].baseline", "10000000000000000"),    # past the checker's 1e15
+    ("summary", "\x1c"),                               # white space to Python's strip(), not to JavaScript's
+    ("summary", "A delete\x7fcharacter"),             # a control character YAML must not see raw
+    ("city", "Halle\x85Saale"),                        # a YAML 1.1 line break
+    ("sources[0].url", "https://example.com/a\x1cb"),  # Python's \\s, not JavaScript's
+    ("sources[0].url", "https://example.com/\ufeffx"),
+    ("period.start", "0050"),                          # a year below 100
+])
+def test_odd_characters_get_the_checkers_verdict(page, seed_http, project: Path, path: str, value: str):
+    open_form(page, seed_http)
+    fill_required(page)
+    if path.startswith("sources"):
+        page.click("[data-add='sources']")
+        control(page, "sources[0].title").fill("Report")
+    if path == "city":
+        path = "location.city"
+    _type(page, path, value)
+    text = the_yaml(page)
+    code, found = check_problems(project, text)
+    assert found == form_problems(page), (found, form_problems(page))
+
+
+def test_a_reserved_address_and_a_broken_character_are_refused(page, seed_http):
+    open_form(page, seed_http)
+    fill_required(page, "Index")
+    assert any(p["path"] == "__id" and "'index' is the address of" in p["message"] for p in page.evaluate("window.AlliancePlaybookPropose.problems()"))
+    fill_required(page)
+    _type(page, "challenge", "multi\n\ud800 line")
+    assert "challenge: contains a broken character" in " ".join(sorted(form_problems(page)))
+    text = the_yaml(page)
+    assert yaml.safe_load(text)["challenge"] == "multi\n\ufffd line"  # the file stays valid UTF-8
+    assert page.errors == []

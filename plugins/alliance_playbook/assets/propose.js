@@ -27,6 +27,13 @@
   var BIDI = /[\u202a-\u202e\u2066-\u2069]/;
   var INVISIBLE = /[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]+/g;
   var DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+  // What Python's str.strip() and \s take for white space (JavaScript's differ: no \x1c-\x1f or \x85, and U+FEFF).
+  var WS = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  var EDGES = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
+  var URL_OK = new RegExp("^https?://[^" + WS + "/?#]+\\.[^" + WS + "]*$|^https?://[^" + WS + "/?#]+$", "i");
+  var LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+  var NUMBER_MAX = 1e15;
+  function strip(s) { return String(s).replace(EDGES, ""); }
   function say(template, values) { return AP.fmt(template, values || {}); }
   function hex(ch) { return ("000" + ch.codePointAt(0).toString(16).toUpperCase()).slice(-4); }
   function quoted(value) {
@@ -39,10 +46,11 @@
     return "'" + text + "'";
   }
   function textProblem(value, field) {
-    var markdown = field.kind === "markdown", stripped = value.trim();
+    var markdown = field.kind === "markdown", stripped = strip(value);
     var shown = markdown ? stripped.replace(/<!--[\s\S]*?(-->|$)/g, "") : stripped;
     if (!shown.replace(INVISIBLE, "").replace(/&nbsp;/g, "")) return M.invisible;
     if (stripped === "...") return M.placeholder;
+    if (LONE.test(value)) return M.broken;
     var control = value.match(CONTROL);
     if (control) return say(M.control, { code: hex(control[0]) });
     var bidi = value.match(BIDI);
@@ -54,17 +62,24 @@
     return null;
   }
   function dateProblem(value) {
-    var m = DATE.exec(value.trim());
+    var m = DATE.exec(strip(value));
     if (m) {
-      var y = +m[1], mo = m[2] ? +m[2] : 1, d = m[3] ? +m[3] : 1, day = new Date(Date.UTC(y, mo - 1, d));
+      var y = +m[1], mo = m[2] ? +m[2] : 1, d = m[3] ? +m[3] : 1, day = new Date(0);
+      day.setUTCFullYear(y, mo - 1, d);  // (Date.UTC would read years below 100 as 19xx)
       if (y >= 1 && mo >= 1 && mo <= 12 && day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d) return null;
     }
     return say(M.date, { got: "the text " + quoted(value) });
   }
   function urlProblem(value) {
-    var s = value.trim(), scheme = s.indexOf(":") >= 0 ? s.split(":")[0].toLowerCase() : "";
-    if ((scheme === "http" || scheme === "https") && /^https?:\/\/[^\s/?#]+\.[^\s]*$|^https?:\/\/[^\s/?#]+$/i.test(s)) return null;
+    var s = strip(value), scheme = s.indexOf(":") >= 0 ? s.split(":")[0].toLowerCase() : "";
+    if ((scheme === "http" || scheme === "https") && URL_OK.test(s)) return null;
     return say(M.url, { shown: scheme && scheme !== "http" && scheme !== "https" ? say(M.urlScheme, { scheme: scheme }) : M.urlPartial });
+  }
+  /* A number as Python writes it in the checker's message (integers of 16 digits and more as 1e+16). */
+  function pyNumber(v) {
+    if (!Number.isInteger(v) || Math.abs(v) < 1e15) return String(v);
+    var parts = v.toExponential(5).split("e"), exp = Number(parts[1]);
+    return parts[0].replace(/\.?0+$/, "") + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
   }
   function dateKey(v) { var p = v.split("-").map(Number).concat([1, 1]); return p[0] * 10000 + p[1] * 100 + p[2]; }
 
@@ -93,7 +108,7 @@
     if (field.kind === "choices") return Array.isArray(v) && v.length ? v.slice() : undefined;
     if (field.kind === "bool") return v === true ? true : undefined;
     if (field.kind === "number") return v === "" || v === null || v === undefined || !isFinite(Number(v)) ? undefined : Number(v);
-    var s = typeof v === "string" ? (field.kind === "markdown" ? v.replace(/\s+$/, "") : v.trim()) : "";
+    var s = typeof v === "string" ? (field.kind === "markdown" ? v.replace(new RegExp("[" + WS + "]+$"), "") : strip(v)) : "";
     return s ? s : undefined;
   }
   function check(field, v, path, problems) {
@@ -121,6 +136,7 @@
     if (field.kind === "text" || field.kind === "markdown") problem = textProblem(v, field);
     else if (field.kind === "date") problem = dateProblem(v);
     else if (field.kind === "url") problem = urlProblem(v);
+    else if (field.kind === "number" && Math.abs(v) > NUMBER_MAX) problem = say(M.tooLarge, { got: "the number " + pyNumber(v) });
     if (problem) problems.push({ path: path, message: problem });
   }
 
@@ -136,11 +152,12 @@
     // A JSON string is a YAML double-quoted scalar: nothing in it is read as
     // YAML. The characters YAML 1.1 reads as line breaks or a byte order
     // mark are written as escapes, so they stay what they are.
-    return JSON.stringify(v).replace(/[\u0085\u2028\u2029\ufeff]/g, function (c) { return "\\u" + hex(c); });
+    return JSON.stringify(String(v).replace(new RegExp(LONE.source, "g"), function (m) { return m.replace(/[\ud800-\udfff]/, "\ufffd"); }))
+      .replace(/[\x7f-\x9f\u2028\u2029\ufeff]/g, function (c) { return "\\u" + hex(c); });
   }
   function block(v, indent) {
     // Several lines read best as a literal block, when it keeps them exactly.
-    if (/\n/.test(v) && /^\S/.test(v) && !/[ \t]\n|\t|\r|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]/.test(v)) {
+    if (/\n/.test(v) && /^\S/.test(v) && !LONE.test(v) && !/[ \t]\n|\t|\r|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]/.test(v)) {
       return "|-\n" + v.split("\n").map(function (line) { return line ? indent + line : ""; }).join("\n");
     }
     return scalar(v);
@@ -322,6 +339,7 @@
     var id = caseId();
     if (!id) problems.push({ path: "__id", message: M.noId });
     else if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id) || id.length > spec.idMax) problems.push({ path: "__id", message: M.noId });
+    else if (own(spec.reserved, id)) problems.push({ path: "__id", message: say(M.reserved, { id: id, what: spec.reserved[id] }) });
     else if (spec.existing.indexOf(id) >= 0) problems.push({ path: "__id", message: say(M.exists, { id: id }) });
     return { data: data, problems: problems };
   }
@@ -370,7 +388,7 @@
     result.setAttribute("data-valid", got.problems.length ? "false" : "true");
     var gh = result.querySelector("[data-ap-propose-github]");
     if (gh) {
-      var href = gh.getAttribute("data-base") + "?filename=" + encodeURIComponent(spec.folder + "/" + (id || "case") + ".yml") + "&value=" + encodeURIComponent(text);
+      var href = gh.getAttribute("data-base") + "?filename=" + encodeURIComponent(spec.folder + "/" + (id || "case") + ".yml") + "&value=" + encodeURIComponent(text);  // text: no lone surrogate (scalar)
       if (href.length > MAX_LINK) { gh.removeAttribute("href"); gh.setAttribute("aria-disabled", "true"); gh.title = t("tooLongForLink"); }
       else { gh.href = href; gh.removeAttribute("aria-disabled"); gh.removeAttribute("title"); }
     }

@@ -56,6 +56,9 @@ MESSAGES = {
     "urlPartial": "not a full web address",
     "ongoingEnd": "'ongoing: true' cannot go with an 'end' date; remove one of them",
     "endBeforeStart": "the end ({end}) is before the start ({start})",
+    "tooLarge": "{got} is too large: numbers up to a million billion (1e15) are allowed",
+    "broken": "contains a broken character (half of a pair that makes one character); type it again",
+    "reserved": "'{id}' is the address of {what}; choose another title",
     "exists": "a case study with the id '{id}' is already in the guide; choose another title",
     "noId": "give the case a title made of letters or digits (its file name is made from it)",
 }
@@ -98,7 +101,9 @@ def _field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any]
     if "enum" in prop:
         return {**out, "kind": "choice", "choices": _choices(name, prop["enum"], site)}
     if prop.get("contentMediaType") == "text/markdown":
-        return {**out, "kind": "markdown", "max": prop.get("maxLength")}
+        # Its links and unusual Markdown shapes are checked when the site is built, not in the form.
+        help_text = site.translate("Markdown: **bold**, *italic*, lists, [links](https://example.org). Links and the Markdown's shape are checked when the site is built.")
+        return {**out, "kind": "markdown", "max": prop.get("maxLength"), "help": f"{out['help']}. {help_text}" if out["help"] else help_text}
     if "anyOf" in prop or prop.get("description", "").startswith("YYYY"):
         return {**out, "kind": "date"}
     if prop.get("format") == "uri":
@@ -142,7 +147,7 @@ def form_spec(site: Any, model: Any, schema_path: str) -> dict[str, Any]:
     fields = _group(schema, schema.get("$defs", {}), site, extra)["fields"]
     # Case order as in the files people write: what it is, where and when, who, the story, the links.
     return {"fields": fields, "messages": MESSAGES, "existing": sorted(project.items("case")), "schema": schema_path,
-            "idMax": 64}
+            "idMax": 64, "reserved": dict(project.registry["case"].reserved)}
 
 
 def github_links(repo_url: str, edit_uri: str) -> dict[str, str] | None:
