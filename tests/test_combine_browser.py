@@ -203,3 +203,27 @@ def test_the_combined_view_exports_and_prints(page, context, seed_http):
     assert page.locator("[data-ap-combine-files]").is_hidden() and page.locator("[data-ap-combine-tools]").is_hidden()
     page.evaluate("document.body.classList.remove('ap-print-combined')")
     assert page.locator(".ap-combine").is_hidden()  # an ordinary print leaves it out
+
+
+def test_what_a_file_cannot_give_is_said_and_huge_numbers_stay_numbers(page, seed_http):
+    open_page(page, seed_http, PARTNER)
+    many = partner_export([{"name": f"Org {i}", "values": 3} for i in range(250)])
+    odd = partner_export([{"name": "Odd", "influence": 9, "interest": "high", "type": "alien", "brings": "x" * 20_000}])
+    page.set_input_files("[data-ap-combine-files]", [payload("many.json", many), payload("odd.json", odd), payload("odd.json", odd)])
+    page.wait_for_selector("[data-ap-combined='merged'] tbody tr")
+    status = page.locator(".ap-combine-status").inner_text()
+    assert "Read 3 files: many.json, odd.json, odd.json (2)." in status  # two files of one name told apart
+    assert "Only the first 200 rows of a file were read; 50 left out." in status
+    assert "Values that do not fit this worksheet were left out: 6." in status
+    assert "Texts longer than a worksheet holds were cut: 2." in status
+    open_page(page, seed_http, "worksheets/roles-and-expectations/")
+    fields = page.evaluate("JSON.parse(document.querySelector('.ap-ws-def').textContent).fields")
+    number = next((f["id"] for f in fields if f["type"] in ("number", "scale")), None)
+    label = next(f["id"] for f in fields if f["type"] == "text")
+    if number is not None:
+        rows = [{label: "P", number: 1e307}]
+        big = {"worksheet": "roles-and-expectations", "version": 1, "rows": rows}
+        page.set_input_files("[data-ap-combine-files]", [payload("a.json", big), payload("b.json", big)])
+        page.wait_for_selector("[data-ap-combined='merged'] tbody tr")
+        assert "Infinity" not in page.locator("[data-ap-combine-result]").inner_text()
+    assert page.errors == []

@@ -42,14 +42,23 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
+  // Sums of huge numbers overflow to Infinity: each value is divided first.
   function median(values) {
     var s = values.slice().sort(function (a, b) { return a - b; }), mid = Math.floor(s.length / 2);
-    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+    return s.length % 2 ? s[mid] : s[mid - 1] / 2 + s[mid] / 2;
   }
-  function mean(values) { return values.reduce(function (a, b) { return a + b; }, 0) / values.length; }
+  function mean(values) { return values.reduce(function (a, b) { return a + b / values.length; }, 0); }
+  function round2(n) { return Math.abs(n) < 1e13 ? Math.round(n * 100) / 100 : n; }
   function numbers(list) { return list.filter(function (v) { return typeof v === "number" && isFinite(v); }); }
   function fold(text) { return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim(); }
-  function isDate(v) { return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v); }
+  function isDate(v) {
+    var m = typeof v === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    if (!m) return false;
+    var d = new Date(0);
+    d.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
+    return +m[1] > 0 && d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+  }
+  function shortName(name) { var chars = Array.from(String(name)); return chars.length > MAX_NAME ? chars.slice(0, MAX_NAME - 1).join("") + "…" : chars.join(""); }
 
   function Combiner(box, ws) {
     this.box = box;
@@ -76,14 +85,18 @@
     if (!got.rows.length) return { name: name, reason: this.t("nothingFits") };
     var first = got.rows[0], exported = own(data, "exported");
     var date = isDate(own(first, "date")) ? first.date : (typeof exported === "string" && isDate(exported.slice(0, 10)) ? exported.slice(0, 10) : "");
-    return { name: name, date: date, rows: got.rows };
+    return { name: name, date: date, rows: got.rows, extra: got.extra, skipped: got.skipped, cut: got.cut };
   };
   C.readFiles = function (fileList) {
     var self = this, files = toArray(fileList), results = [], left = files.length;
     if (!files.length) return;
     if (files.length > MAX_FILES) { this.say(this.t("none") + " " + this.t("tooMany", { max: count(MAX_FILES) })); return; }
+    var names = Object.create(null);
     files.forEach(function (file, i) {
-      var name = cut(file.name || "file", MAX_NAME);
+      // Two files of one name are told apart: "answers.json (2)".
+      var base = shortName(file.name || "file"), name = base;
+      names[base] = (names[base] || 0) + 1;
+      if (names[base] > 1) name = base + " (" + names[base] + ")";
       var done = function (entry) {
         results[i] = entry;
         if (--left === 0) self.combine(results);
@@ -104,6 +117,11 @@
     if (read.length) parts.push(t(read.length === 1 ? "readOne" : "read", { n: count(read.length), list: read.map(function (r) { return r.name; }).join(", ") }));
     else parts.push(t("none"));
     if (left.length) parts.push(t("leftOut", { list: left.map(function (r) { return t("leftItem", { file: r.name, reason: r.reason }); }).join("; ") }));
+    // What a file held that does not fit: said, as the worksheet's own import says it.
+    var sum = function (k) { return read.reduce(function (n, r) { return n + (r[k] || 0); }, 0); };
+    if (sum("extra")) parts.push(t("rowsCut", { max: count(this.ws.maxRows), n: count(sum("extra")) }));
+    if (sum("skipped")) parts.push(t("skipped", { n: count(sum("skipped")) }));
+    if (sum("cut")) parts.push(t("textCut", { n: count(sum("cut")) }));
     this.say(parts.join(" "));
     this.files = read;
     this.result.textContent = "";
@@ -139,7 +157,7 @@
         stats.disagree = range !== null && values.length > 1 && stats.highest - stats.lowest >= range / 2;
         stats.trend = dates.length > 1 ? dates.map(function (d) {
           var on = numbers(answers.filter(function (a) { return a.date === d; }).map(function (a) { return a.value; }));
-          return { date: d, mean: on.length ? Math.round(mean(on) * 100) / 100 : null };
+          return { date: d, mean: on.length ? round2(mean(on)) : null };
         }) : [];
       }
       stats.min = q.min;
@@ -243,7 +261,7 @@
         var vals = group.map(function (e) { return own(e.row, f.id); }).filter(function (v) { return v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length); });
         if (f.type === "scale" || f.type === "number") {
           var ns = numbers(vals);
-          out.values[f.id] = ns.length ? Math.round(mean(ns) * 100) / 100 : null;
+          out.values[f.id] = ns.length ? round2(mean(ns)) : null;
           if (ns.length > 1 && Math.max.apply(null, ns) !== Math.min.apply(null, ns)) out.disagree[f.id] = ns.map(fmt);
         } else if (f === key) {
           out.values[f.id] = vals.length ? vals[0] : "";
