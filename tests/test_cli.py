@@ -201,7 +201,7 @@ def test_generate_replaces_its_own_output_and_keeps_the_rest(project_copy: Path,
     assert again.returncode == 0, again.stdout + again.stderr
     assert not (out / "docs" / "stale.md").exists() and (out / "docs/index.md").is_file()
     assert (out / "site" / "index.html").read_text() == "built by hand\n"  # not ours: left alone
-    assert sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml", "site"]
+    assert sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml", "overrides", "site"]
 
 
 def test_a_content_error_leaves_the_earlier_output_untouched(project_copy: Path, tmp_path: Path):

@@ -129,7 +129,12 @@ def readers_book(site: Path) -> list:
     def strip(tree):
         return [(title, strip(children)) for title, _url, children in tree]
 
-    nav = [entry for entry in sidebar_tree(site, with_urls=True) if entry[0] not in ("Downloads", "Descargas")]
+    screen = ("Downloads", "Descargas", "Propose a case study", "Proponer un estudio de caso")  # pages for the screen only (book: false)
+
+    def drop(tree):
+        return [(title, url, drop(children)) for title, url, children in tree if title not in screen]
+
+    nav = drop(sidebar_tree(site, with_urls=True))
     readers = [entry for entry in nav if not entry[1].startswith(MAINTAINER_URLS)]
     maintainers = [entry for entry in nav if entry[1].startswith(MAINTAINER_URLS)]
     introduction = "Introducción" if nav[0][0] == "Inicio" else "Introduction"
@@ -209,6 +214,8 @@ def test_book_is_written_and_linked_from_every_page(built):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         if soup.select_one("article.md-content__inner") is None or page.parent.name == "data" and page.parent.parent == built.site:
             continue  # the data page is about the data files; the downloads page beside it offers the PDFs
+        if page.parent.name == "propose" and page.parent.parent.name == "casestudies":
+            continue  # a form for the screen (book: false), as the downloads and data pages
         links = soup.select("article a[href$='alliance-playbook.pdf']")
         assert links, f"{page} has no Download PDF link"
         assert (page.parent / links[0]["href"]).resolve() == built.pdf.resolve()

@@ -14,6 +14,8 @@ engine that reads it (MkDocs, ProperDocs, Zensical): the theme overrides
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -100,14 +102,14 @@ def generate(root: Path, out: Path, *, write_config: bool = False, drafts: bool 
     project = glue.load(settings)
     renderer = PageRenderer(project, glue.render_options(settings, project))
     with _staging(out) as scratch:
-        count = _write_docs(scratch / "docs", root / settings.docs_dir, project, renderer)
+        count, moved = _write_docs(scratch / "docs", root / settings.docs_dir, project, renderer)
         if write_config:
             config = read_mkdocs_config(root / "mkdocs.yml")
             _copy_theme(scratch / THEME_DIR, root / settings.theme_dir if settings.theme_dir else None)
             path, data = glue.shim_file()
             (scratch / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
             (scratch / "docs" / path).write_bytes(data)
-            (scratch / "mkdocs.yml").write_text(_plain_config(config, project, settings), encoding="utf-8")
+            (scratch / "mkdocs.yml").write_text(_plain_config(config, project, settings, moved), encoding="utf-8")
     return project, count
 
 
@@ -210,10 +212,44 @@ def _swap(new: Path, target: Path, aside: Path) -> None:
         raise
 
 
-def _write_docs(docs: Path, content: Path, project: Project, renderer: PageRenderer) -> int:
-    """Write the hand-written and generated pages, data files and assets into ``docs``; returns the page count."""
+def portable_src(src: str) -> str:
+    """Where a generated page goes in the output: ``<its URL>/index.md``.
+
+    Engines read a relative address in a page two ways: MkDocs and ProperDocs
+    leave raw HTML as written (relative to the page's URL), Zensical rewrites
+    every relative address as relative to the source file. For an
+    ``index.md`` the two are the same folder, so the generated pages' links
+    (raw HTML, relative to their URL) land right on every engine; the URLs
+    do not change (``casestudies/<id>.md`` and ``casestudies/<id>/index.md``
+    both build ``casestudies/<id>/``).
+    """
+    return src if posixpath.basename(src) in ("index.md", "README.md") else src[: -len(".md")] + "/index.md"
+
+
+_MD_LINK = re.compile(r"\]\(([^()\s]+?\.md)(#[^()\s]*)?\)")
+
+
+def _relink(markdown: str, here: str, moved: dict[str, str]) -> str:
+    """Markdown links of a hand-written page (at ``here``) to pages that moved, pointed at their new place."""
+    folder = posixpath.dirname(here)
+
+    def fix(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(folder, m.group(1)))
+        if target not in moved:
+            return m.group(0)
+        return f"]({posixpath.relpath(moved[target], folder or '.')}{m.group(2) or ''})"
+
+    return _MD_LINK.sub(fix, markdown)
+
+
+def _write_docs(docs: Path, content: Path, project: Project, renderer: PageRenderer) -> tuple[int, dict[str, str]]:
+    """Write the hand-written and generated pages, data files and assets into ``docs``;
+    returns the page count and where each generated page moved (see :func:`portable_src`)."""
     docs.mkdir(parents=True)
     count = 0
+    handwritten = {path.relative_to(content).as_posix() for path in content.rglob("*.md") if path.is_file()}
+    pages = [page for page in renderer.pages() if page.src_uri not in handwritten]
+    moved = {page.src_uri: portable_src(page.src_uri) for page in pages if portable_src(page.src_uri) != page.src_uri}
     for path in sorted(content.rglob("*")):
         if not path.is_file() or path.suffix in (".yml", ".yaml"):
             continue
@@ -221,14 +257,12 @@ def _write_docs(docs: Path, content: Path, project: Project, renderer: PageRende
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".md":
-            target.write_text(link_guide_page(path.read_text(encoding="utf-8"), rel, project), encoding="utf-8")
+            target.write_text(_relink(link_guide_page(path.read_text(encoding="utf-8"), rel, project), rel, moved), encoding="utf-8")
             count += 1
         else:
             shutil.copy(path, target)
-    for page in renderer.pages():
-        target = docs / page.src_uri
-        if target.exists():
-            continue
+    for page in pages:
+        target = docs / moved.get(page.src_uri, page.src_uri)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, encoding="utf-8")
         count += 1
@@ -238,10 +272,21 @@ def _write_docs(docs: Path, content: Path, project: Project, renderer: PageRende
     for rel, data in glue.asset_files():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_bytes(data)
-    return count
+    return count, moved
 
 
-def _plain_config(config: dict[str, Any], project: Project, settings: Settings) -> str:
+def _moved_nav(nav: Any, moved: dict[str, str]) -> Any:
+    """The navigation with each generated page at its new place."""
+    if isinstance(nav, str):
+        return moved.get(nav, nav)
+    if isinstance(nav, list):
+        return [_moved_nav(item, moved) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _moved_nav(value, moved) for key, value in nav.items()}
+    return nav
+
+
+def _plain_config(config: dict[str, Any], project: Project, settings: Settings, moved: dict[str, str]) -> str:
     """The same site settings without our plugins: for plain MkDocs/ProperDocs."""
     plain = {k: v for k, v in config.items() if k not in ("plugins", "docs_dir", "nav", "strict")}
     plain["docs_dir"] = "docs"
@@ -251,8 +296,8 @@ def _plain_config(config: dict[str, Any], project: Project, settings: Settings) 
         if not name.startswith("alliance"):
             plugins.append(entry)
     plain["plugins"] = plugins
-    plain["nav"] = merged_nav(list(config.get("nav") or []), project, glue.sections(settings, project),
-                              Translator(settings.language), settings.nav_limit)
+    plain["nav"] = _moved_nav(merged_nav(list(config.get("nav") or []), project, glue.sections(settings, project),
+                                         Translator(settings.language), settings.nav_limit), moved)
     plain["extra_css"] = list(plain.get("extra_css") or []) + [glue.ASSETS_CSS]
     # What the plugin adds on any engine: our theme overrides, the local
     # iframe-worker shim instead of a CDN's, no "Made with" generator link.

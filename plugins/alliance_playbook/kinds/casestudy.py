@@ -21,8 +21,8 @@ from ..model.codes import Country, Language
 from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType, PolicyArea, Scope, Status
 from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title, same_words
 from ..model.types import Bool, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
-from ..urls import src_to_url
-from .base import GeneratedPage, Kind, ProjectView, Report, Site, item_error, item_warning
+from ..urls import src_to_url, src_to_url_file
+from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, item_error, item_warning
 from .catalogue import CSV_COLUMNS, CSV_FIELDS, csv_cells
 
 if TYPE_CHECKING:
@@ -150,6 +150,10 @@ class CaseStudy(Entity):
                 yield item_warning(self, ("outcomes", i, "baseline"), "a baseline without a result is not charted; add 'result'")
 
 
+#: The page for proposing a case without Git (its id is reserved below).
+PROPOSE_SRC = "casestudies/propose.md"
+
+
 class CaseStudyKind(Kind):
     """Case studies: a file each in the case study folder, pages under
     ``casestudies/``; drafts are left out unless asked for."""
@@ -190,11 +194,20 @@ class CaseStudyKind(Kind):
 
         out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
                          scripts=("casefilter.js",), facets=index.facets(site), facet_values=lambda case: index.facet_values(site, case),
-                         search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT)]
+                         search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT,
+                         propose_url=src_to_url_file(PROPOSE_SRC, getattr(getattr(site, "options", None), "directory_urls", True)))]
         out.append(self.propose_page(site))
         for case in site.project.cases.values():
             out.append(self.page(site, case))
         return out
+
+    def nav(self, project: ProjectView, titles: NavText, nav_limit: int) -> list[Any]:
+        """The index, the proposal form, then the cases (while they are few, see :meth:`Kind.nav`)."""
+        entries = super().nav(project, titles, nav_limit)
+        if entries:
+            pages = next(iter(entries[0].values()))
+            pages.insert(1, {titles.label("Propose a case study"): PROPOSE_SRC})
+        return entries
 
     def propose_page(self, site: Site) -> GeneratedPage:
         """``casestudies/propose/``: the form for proposing a case without Git (see :mod:`.casestudy_propose`)."""
@@ -206,7 +219,7 @@ class CaseStudyKind(Kind):
         spec["folder"] = folder
         options = getattr(site, "options", None)
         github = propose.github_links(getattr(options, "repo_url", ""), getattr(options, "edit_uri", ""))
-        return site.page("propose.md.j2", "casestudies/propose.md", site.translate("Propose a case study"), "casestudies",
+        return site.page("propose.md.j2", PROPOSE_SRC, site.translate("Propose a case study"), "casestudies",
                          scripts=("propose.js",), hide=("navigation", "toc"), book=False, github=github,
                          spec=Markup(json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c")))
 

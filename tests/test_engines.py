@@ -1,0 +1,82 @@
+"""The guide on the engines after MkDocs 1.x: the folder `alliance generate
+--config` writes builds offline-safe and fully linked with Zensical and
+ProperDocs (MkDocs: test_cli.py), and the plugin itself builds under
+ProperDocs. Both engines are pinned in the test dependencies."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alliance_playbook.linkcheck import check_site
+from conftest import run_alliance, run_mkdocs
+from test_offline import external_references
+
+BIN = Path(sys.executable).parent
+ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": f"{BIN}:/usr/bin:/bin", "ALLIANCE_PDF": "0", "ALLIANCE_OFFLINE_ZIP": "0"}
+
+
+def _pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+
+
+@pytest.fixture(scope="module")
+def plugin_site(tmp_path_factory) -> Path:
+    from conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("engines") / "project")
+    run_mkdocs(project)
+    return project
+
+
+def _generated(project: Path, out: Path) -> Path:
+    proc = run_alliance("generate", str(project), "--out", str(out), "--config")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def _zensical(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "zensical"), "build"], cwd=folder, capture_output=True, text=True, env=ENV, check=False)
+
+
+def test_the_generated_folder_builds_with_zensical_linked_and_offline_safe(plugin_site: Path, tmp_path: Path):
+    out = _generated(plugin_site, tmp_path / "generated")
+    build = _zensical(out)
+    assert build.returncode == 0, build.stdout + build.stderr
+    site = out / "site"
+    assert _pages(site) == _pages(plugin_site / "site")  # the same pages at the same addresses
+    broken, checked = check_site(site)
+    assert checked > 1000 and broken == [], broken[:10]
+    assert external_references(site) == []
+    for data in ("data/playbook.json", "data/casestudies.csv", "data/datapackage.json", "assets/alliance/worksheet.js", "assets/alliance/propose.js"):
+        assert (site / data).is_file(), data
+    assert "Made with" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_link_gate_catches_an_engine_that_reads_links_differently(plugin_site: Path, tmp_path: Path):
+    # Planted fault: one generated page back at casestudies/<id>.md, where
+    # Zensical reads its links from the file's folder, not the page's URL.
+    out = _generated(plugin_site, tmp_path / "generated")
+    page = next((out / "docs" / "casestudies").glob("*/index.md"))
+    shutil.move(page, page.parent.with_suffix(".md"))
+    page.parent.rmdir()
+    build = _zensical(out)
+    assert build.returncode == 0, build.stderr
+    broken, _checked = check_site(out / "site")
+    assert any(page.parent.name in str(b) for b in broken), broken[:5]
+
+
+def test_the_plugin_builds_under_properdocs(plugin_site: Path, tmp_path: Path):
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    build = subprocess.run([str(BIN / "properdocs"), "build", "-q"], cwd=project, capture_output=True, text=True, env=ENV, check=False)
+    assert build.returncode == 0, build.stderr
+    site = project / "site"
+    assert _pages(site) == _pages(plugin_site / "site")
+    broken, _checked = check_site(site)
+    assert broken == [] and external_references(site) == []
