@@ -182,6 +182,7 @@ def test_rows_naming_the_same_organization_are_merged(page, seed_http):
 
 def test_the_combined_view_exports_and_prints(page, context, seed_http):
     open_page(page, seed_http, HEALTH)
+    assert page.locator("[data-ap-combine-tools]").is_hidden()  # nothing to export before files are read
     page.set_input_files("[data-ap-combine-files]", [payload(n, d) for n, d in FILES.items()])
     page.wait_for_selector("[data-ap-combine-result] tr[data-question='trust']")
     with page.expect_download() as info:
