@@ -217,6 +217,15 @@ def run_alliance_new(root: Path) -> None:
     assert (root / "casestudies/title.yml").is_file()
 
 
+def run_alliance_from_issue(root: Path) -> None:
+    from test_from_issue import COMPLETE, issue_body
+
+    (root / "issue.md").write_text(issue_body(COMPLETE, root / ".github/ISSUE_TEMPLATE/case-study.yml"), encoding="utf-8")
+    out = ok(alliance(root, "from-issue", "issue.md")).stdout
+    assert "Wrote casestudies/harbour-flood-alliance.yml" in out
+    ok(alliance(root, "check"))  # the file it wrote passes the checks
+
+
 def run_golden(root: Path) -> None:
     ok(make(root, "golden"))
     # The golden files match the code: rewriting them changes nothing.
@@ -239,6 +248,7 @@ RUNNERS: dict[str, Callable[[Path], None]] = {
     ".venv/bin/alliance schema --write": run_alliance_schema,
     ".venv/bin/alliance generate . --out DIR --config": run_alliance_generate,
     '.venv/bin/alliance new case "Title"': run_alliance_new,
+    ".venv/bin/alliance from-issue issue.md": run_alliance_from_issue,
     "make golden": run_golden,
 }
 
