@@ -211,7 +211,7 @@ def test_a_content_error_leaves_the_earlier_output_untouched(project_copy: Path,
     shutil.copy(FIXTURES / "broken" / "bad-enum.yml", project_copy / "casestudies")
     proc = run_alliance("generate", str(project_copy), "--out", str(out), "--config")
     assert proc.returncode == 1 and "bad-enum.yml" in proc.stdout
-    assert _tree(out) == before and sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml"]
+    assert _tree(out) == before and sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml", "overrides"]
 
 
 @pytest.mark.parametrize("error", [RuntimeError("a template failed"), KeyboardInterrupt()])
@@ -230,7 +230,7 @@ def test_a_failure_while_writing_leaves_no_half_written_folder(project_copy: Pat
     monkeypatch.setattr(PageRenderer, "data_files", fail)
     with pytest.raises(type(error)):
         generate(project_copy, out, write_config=True)
-    assert _tree(out) == before and sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml"]
+    assert _tree(out) == before and sorted(p.name for p in out.iterdir()) == [".alliance-generated", "docs", "mkdocs.yml", "overrides"]
     fresh = tmp_path / "fresh" / "generated"
     with pytest.raises(type(error)):
         generate(project_copy, fresh)
