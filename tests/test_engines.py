@@ -80,3 +80,49 @@ def test_the_plugin_builds_under_properdocs(plugin_site: Path, tmp_path: Path):
     assert _pages(site) == _pages(plugin_site / "site")
     broken, _checked = check_site(site)
     assert broken == [] and external_references(site) == []
+
+
+def _outline(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    out: list[str] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append("  " * depth + item.title)
+
+    walk(PdfReader(pdf).outline, 0)
+    return out
+
+
+def test_the_book_made_from_the_zensical_build_has_the_plugins_chapters(tmp_path: Path):
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    run_mkdocs(project, env={"ALLIANCE_PDF": "1"})
+    ours = project / "site" / "pdf"
+    out = _generated(project, tmp_path / "generated")
+    assert _zensical(out).returncode == 0
+    proc = run_alliance("pdf", str(project), "--site", str(out / "site"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    theirs = out / "site" / "pdf"
+    assert _outline(theirs / "alliance-playbook.pdf") == _outline(ours / "alliance-playbook.pdf")
+    assert sorted(p.relative_to(theirs).as_posix() for p in theirs.rglob("*.pdf")) == sorted(p.relative_to(ours).as_posix() for p in ours.rglob("*.pdf"))
+    assert "Wrote " in proc.stdout and "kits/collaborate.pdf" in proc.stdout
+
+
+def test_pdf_site_refuses_what_is_not_a_generated_build(tmp_path: Path, plugin_site: Path):
+    (tmp_path / "empty").mkdir()
+    proc = run_alliance("pdf", str(plugin_site), "--site", str(tmp_path / "empty"))
+    assert proc.returncode == 2 and "is not a built site" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_alliance("pdf", str(plugin_site), "--site", str(plugin_site / "site"), "--config", str(tmp_path / "nope.yml"))
+    assert proc.returncode == 2 and "is missing" in proc.stderr
+    # A site built from another folder: its pages are not where the generated folder says.
+    out = _generated(plugin_site, tmp_path / "generated")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "index.html").write_text("<html></html>", encoding="utf-8")
+    proc = run_alliance("pdf", str(plugin_site), "--site", str(tmp_path / "other"), "--config", str(out / "mkdocs.yml"))
+    assert proc.returncode == 2 and "page(s) missing" in proc.stderr and "Traceback" not in proc.stderr

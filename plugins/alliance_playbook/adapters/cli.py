@@ -189,11 +189,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    """Build the site with the PDF on (the PDF is made from the built pages)."""
+    """Build the site with the PDF on (the PDF is made from the built pages),
+    or, with ``--site``, make the PDFs of a site another engine built."""
     import signal
     import subprocess
 
     root = Path(args.path)
+    if args.site:
+        from .pdf_site import SiteRefused, pdf_from_site
+
+        settings = _settings(argparse.Namespace(path=args.path), "pdf")
+        if settings is None:
+            return 2
+        site = Path(args.site)
+        try:
+            written = pdf_from_site(settings, site, Path(args.config) if args.config else site.parent / "mkdocs.yml")
+        except SiteRefused as exc:
+            print(f"alliance pdf: {exc}", file=sys.stderr)
+            return 2
+        for pdf in written:
+            print(f"Wrote {pdf.as_posix()} ({pdf.stat().st_size // 1024} kB)")
+        return 0
     env = {**os.environ, "ALLIANCE_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
     build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--clean"], cwd=root, env=env)
     try:
@@ -271,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
 
     pdf = sub.add_parser("pdf", help="build the site and its PDFs (the whole guide and each worksheet)")
     pdf.add_argument("path", nargs="?", default=".", help="project folder (default: the current one)")
+    pdf.add_argument("--site", help="make the PDFs of this built site (any engine's build of `alliance generate --config`'s folder) instead of building")
+    pdf.add_argument("--config", help="with --site: the generated folder's mkdocs.yml (default: the one beside the site folder)")
     pdf.set_defaults(func=cmd_pdf)
 
     args = parser.parse_args(argv)

@@ -38,7 +38,8 @@ log = get_plugin_logger(__name__)
 
 #: Placeholder a page may contain; filled with the PDF's size and date after the build.
 INFO_PLACEHOLDER = "<span data-ap-pdf-info></span>"
-_WORKSHEET_SRC = re.compile(r"^worksheets/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+#: A worksheet's page: ``worksheets/<id>.md``, or ``worksheets/<id>/index.md`` in a generated folder.
+_WORKSHEET_SRC = re.compile(r"^worksheets/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/index\.md)$")
 
 
 class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
@@ -58,22 +59,7 @@ class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
         pdf = settings.pdf
         self.active = pdf.enabled and not self.serving
         logo = (config.theme.get("logo") if config.theme else None) or ""
-        self.options = PdfOptions(
-            site_name=settings.site_name,
-            filename=pdf.filename,
-            author=pdf.author,
-            organization=pdf.organization,
-            language=settings.language,
-            description=settings.site_description,
-            keywords=list(pdf.keywords),
-            logo=logo if logo and "://" not in logo else "",
-            site_url=settings.site_url,
-            version=pdf.version,
-            translate=Translator(settings.language),
-            debug=pdf.debug,
-            parts=pdf.parts,
-            jobs=pdf.jobs,
-        )
+        self.options = pdf_options(settings, logo)
         self.sheets = pdf.worksheets
         self.maintainers = pdf.maintainers
         self.maintainer_pages = pdf.maintainer_pages
@@ -125,21 +111,9 @@ class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
         if not self.active:
             return
         site_dir = Path(config.site_dir)
-        _ = self.options._
-        nav, maintainers = split_off(retitle_home(book_structure(self.nav, self.files), _("Introduction")), self.maintainer_pages)
-        booklets = []
-        if maintainers and self.maintainers == "separate":
-            booklets.append(Booklet(maintainers, replace(
-                self.options, filename=maintainers_pdf_path(self.options.site_name, self.options.filename),
-                site_name=_("{site}: for maintainers").format(site=self.options.site_name),
-                description=_("Forking, publishing and the content reference."), keywords=[])))
-        elif maintainers:
-            nav.append(NavNode(_("Appendix: for maintainers"), children=maintainers))
-        if self.kits:
-            booklets.extend(workshop_kits(site_dir, self.files, self.options))
-        sheets = worksheet_pages(self.files, site_dir) if self.sheets else []
         try:
-            result = build_book_and_worksheets(site_dir, nav, sheets, self.options, log=log, booklets=booklets)
+            result = make_pdfs(site_dir, self.nav, self.files, self.options, sheets=self.sheets, maintainers=self.maintainers,
+                               maintainer_pages=self.maintainer_pages, kits=self.kits)
         except PdfError as exc:
             raise PluginError(f"alliance-pdf: {exc}\nSet ALLIANCE_PDF=0 (or `enabled: false` under alliance-pdf in mkdocs.yml) to build without the PDF.") from None
         except KeyboardInterrupt:
@@ -151,6 +125,38 @@ class AlliancePdfPlugin(glue.KnowsTheCommand, BasePlugin[AlliancePdfConfig]):
             pages=result.pages, size=_size(result.size), date=build_time().date().isoformat())
         for path in self._pages_with_info:
             _fill_info(path, info)
+
+
+def pdf_options(settings: Any, logo: str = "") -> PdfOptions:
+    """What the book's cover and metadata say, from the project's settings."""
+    pdf = settings.pdf
+    return PdfOptions(
+        site_name=settings.site_name, filename=pdf.filename, author=pdf.author, organization=pdf.organization,
+        language=settings.language, description=settings.site_description, keywords=list(pdf.keywords),
+        logo=logo if logo and "://" not in logo else "", site_url=settings.site_url, version=pdf.version,
+        translate=Translator(settings.language), debug=pdf.debug, parts=pdf.parts, jobs=pdf.jobs,
+    )
+
+
+def make_pdfs(site_dir: Path, nav: Navigation, files: Files, options: PdfOptions, *, sheets: bool, maintainers: str,
+              maintainer_pages: tuple[str, ...], kits: bool) -> Any:
+    """The book (its maintainers' pages in an appendix or a book of their own), the
+    worksheet sheets and the workshop kits, from the built pages in ``site_dir``
+    (a PdfResult; PdfError when a chapter is missing)."""
+    _ = options._
+    tree, maintainer_nodes = split_off(retitle_home(book_structure(nav, files), _("Introduction")), maintainer_pages)
+    booklets = []
+    if maintainer_nodes and maintainers == "separate":
+        booklets.append(Booklet(maintainer_nodes, replace(
+            options, filename=maintainers_pdf_path(options.site_name, options.filename),
+            site_name=_("{site}: for maintainers").format(site=options.site_name),
+            description=_("Forking, publishing and the content reference."), keywords=[])))
+    elif maintainer_nodes:
+        tree.append(NavNode(_("Appendix: for maintainers"), children=maintainer_nodes))
+    if kits:
+        booklets.extend(workshop_kits(site_dir, files, options))
+    pages = worksheet_pages(files, site_dir) if sheets else []
+    return build_book_and_worksheets(site_dir, tree, pages, options, log=log, booklets=booklets)
 
 
 def book_structure(nav: Navigation, files: Files) -> list[NavNode]:
