@@ -222,7 +222,7 @@
     s.appendChild(svg("line", { x1: String(pad), x2: String(width - pad), y1: "9", y2: "9", stroke: "#8a9695", "stroke-width": "2" }));
     s.appendChild(svg("rect", { x: x(q.lowest), y: "3", width: Math.max(3, x(q.highest) - x(q.lowest)).toFixed(1), height: "12", rx: "2",
                                 fill: q.disagree ? "#b3261e" : "#00796b", "fill-opacity": "0.85" }));
-    s.appendChild(svg("rect", { x: (x(q.median) - 1.5).toFixed(1), y: "0", width: "3", height: "18", fill: "#1b1f1e" }));
+    s.appendChild(svg("rect", { x: (x(q.median) - 1.5).toFixed(1), y: "0", width: "3", height: "18", fill: "currentColor" }));  // the text colour: dark mode too
     return s;
   };
   /* The question's average on each date of the files, oldest first. */
