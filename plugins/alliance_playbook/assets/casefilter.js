@@ -51,10 +51,55 @@
       })
     };
   });
+  var AP = window.AlliancePlaybook;
+  // A large index lists each case as a link; its card is drawn here from
+  // casestudies-cards.js (summary, the line under it, the filter values),
+  // as the page would have drawn it, so the page itself stays small.
+  var cardData = window.AlliancePlaybookCards;
+  if (cardData) {
+    slice.call(root.querySelectorAll("ul.ap-case-list > li")).forEach(function (li) {
+      // The case's id is the last part of its address: "id/" or "id.html" (offline copy).
+      var link = li.querySelector("a"), parts = link ? (link.getAttribute("href") || "").split(/[?#]/)[0].split("/").filter(Boolean) : [];
+      var id = (parts[parts.length - 1] || "").replace(/\.html$/, "");
+      if (id === "index" && parts.length > 1) id = parts[parts.length - 2];
+      var d = AP.own(cardData, id);
+      if (!d || typeof d !== "object") return;
+      li.setAttribute("data-id", id);
+      var title = document.createElement("h2");
+      title.className = "ap-card-title";
+      if (link) title.appendChild(link);
+      if (d.draft === true) {
+        var badge = document.createElement("span");
+        badge.className = "ap-badge";
+        badge.textContent = t("draft");
+        title.appendChild(document.createTextNode(" "));
+        title.appendChild(badge);
+      }
+      var summary = document.createElement("p"), snippet = document.createElement("p"), meta = document.createElement("p");
+      summary.className = "ap-summary";
+      summary.textContent = String(d.summary || "");
+      snippet.className = "ap-snippet";
+      snippet.hidden = true;
+      meta.className = "ap-meta";
+      meta.textContent = String(d.meta || "");
+      li.textContent = "";
+      li.appendChild(title);
+      li.appendChild(summary);
+      li.appendChild(snippet);
+      li.appendChild(meta);
+      var facetsOf = d.facets && typeof d.facets === "object" ? d.facets : {};
+      facets.forEach(function (f) {
+        var values = AP.own(facetsOf, f.name);
+        if (Array.isArray(values)) li.setAttribute("data-" + f.name, values.map(String).join(" "));
+      });
+      if (typeof d.lang === "string" && d.lang) li.setAttribute("lang", d.lang);
+      li.className = "ap-card ap-case-card";
+    });
+    root.querySelector(".ap-case-cards").classList.remove("ap-case-list");
+  }
   // The rest of each case's text (partners, tags, place, lessons, steps,
   // challenge, approach...), from casestudies-search.js: [[what, text], ...].
   var extra = window.AlliancePlaybookCaseText;
-  var AP = window.AlliancePlaybook;
   var cards = slice.call(root.querySelectorAll("li.ap-case-card")).map(function (el) {
     var values = {};
     facets.forEach(function (f) {

@@ -194,7 +194,8 @@ class CaseStudyKind(Kind):
 
         out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
                          scripts=("casefilter.js",), facets=index.facets(site), facet_values=lambda case: index.facet_values(site, case),
-                         search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT,
+                         search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT, card_meta=lambda case: index.card_meta(site, case),
+                         compact=len(site.project.cases) > index.CARD_LIMIT, cards_script=index.CARDS_SCRIPT,
                          propose_url=src_to_url_file(PROPOSE_SRC, getattr(getattr(site, "options", None), "directory_urls", True)))]
         out.append(self.propose_page(site))
         for case in site.project.cases.values():
@@ -277,7 +278,8 @@ class CaseStudyKind(Kind):
         from . import casestudy_index as index
 
         rows = {c.id: (csv_cells(record), record) for c in site.project.items("case").values() for record in [self.record(c)]}
-        return [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows))]
+        return [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows)),
+                (index.CARDS_SCRIPT, index.cards_script(site))]
 
     def data_file_notes(self) -> dict[str, str]:
         return {"data/casestudies.csv": "One row per case study, for spreadsheets; lists are joined with “; ”."}
