@@ -23,9 +23,8 @@ CASES = 150
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
-    from synth import make_project
-
     from alliance_playbook.kinds.casestudy_index import CARD_LIMIT
+    from synth import make_project
 
     assert CASES > CARD_LIMIT
     project = tmp_path_factory.mktemp("big") / "project"
