@@ -134,15 +134,11 @@ def _link_destination(annot: Any, names: dict[str, Any]) -> Any:
 def _prepare_links(page: Any, index_of: dict[tuple[int, int], int], names: dict[str, Any]) -> None:
     """Before a page is copied: each internal link notes the book page it
     leads to (a number, not a reference, so that copying the page does not
-    drag the target page along), and structure keys go."""
+    drag the target page along). (Its structure keys go with the kit's, in
+    :func:`_untag`.)"""
     import pikepdf
 
-    for key in ("/StructParents", "/Tabs"):
-        if key in page.obj:
-            del page.obj[key]
     for annot in page.obj.get("/Annots", []):
-        if "/StructParent" in annot:
-            del annot["/StructParent"]
         if annot.get("/Subtype") != pikepdf.Name.Link:
             continue
         dest = _link_destination(annot, names)
@@ -180,12 +176,17 @@ def _untag(kit: pikepdf.Pdf) -> None:
         if key in kit.Root:
             del kit.Root[key]
     for page in kit.pages:
-        for key in ("/StructParents", "/Tabs"):
-            if key in page.obj:
-                del page.obj[key]
-        for annot in page.obj.get("/Annots", []):
-            if "/StructParent" in annot:
-                del annot["/StructParent"]
+        _strip_structure(page)
+
+
+def _strip_structure(page: Any) -> None:
+    """A page's and its annotations' keys into a structure tree (which a kit does not keep)."""
+    for key in ("/StructParents", "/Tabs"):
+        if key in page.obj:
+            del page.obj[key]
+    for annot in page.obj.get("/Annots", []):
+        if "/StructParent" in annot:
+            del annot["/StructParent"]
 
 
 def _outline(kit: pikepdf.Pdf, nav: list[NavNode], prefix_of: dict[str, str], ranges: dict[str, range],
