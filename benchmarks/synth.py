@@ -22,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-import yaml
+from alliance_playbook.yamlwrite import dump_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "3"  # bump when the output changes, so cached projects are rebuilt
@@ -165,23 +165,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class _Dumper(yaml.SafeDumper):
-    """Multi-line text as literal blocks, as people write Markdown in YAML."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump(data, schema: str) -> str:
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100000, default_flow_style=False)
-    return f"# yaml-language-server: $schema={schema}\n{body}"
-
-
 class Writer:
     """Fills sentence templates for one case (its partners, place and topic)."""
 
@@ -220,11 +203,11 @@ def _steps_and_lessons(rng: random.Random, dest: Path) -> tuple[list[str], list[
                 "worksheets": rng.sample(worksheets, 1), "lessons": rng.sample(lessons, 2),
                 "related": rng.sample([s for s in steps if s != slug(title)], 2),
             }
-            (steps_dir / f"{slug(title)}.yml").write_text(dump(data, "../../../plugins/alliance_playbook/schemas/step.schema.json"), encoding="utf-8")
+            (steps_dir / f"{slug(title)}.yml").write_text(dump_yaml(data, "../../../plugins/alliance_playbook/schemas/step.schema.json"), encoding="utf-8")
     for title, kind in EXTRA_LESSONS:
         data = {"title": title, "kind": kind, "statement": w.sentence(),
                 "body": w.paragraph(3) + "\n\n" + w.paragraph(3) + "\n", "steps": rng.sample(steps, 2)}
-        (lessons_dir / f"{slug(title)}.yml").write_text(dump(data, "../../plugins/alliance_playbook/schemas/lesson.schema.json"), encoding="utf-8")
+        (lessons_dir / f"{slug(title)}.yml").write_text(dump_yaml(data, "../../plugins/alliance_playbook/schemas/lesson.schema.json"), encoding="utf-8")
     return steps, lessons
 
 
@@ -295,7 +278,7 @@ def make_case(rng: random.Random, index: int, steps: list[str], lessons: list[st
     while True:
         data["challenge"] = "\n\n".join(challenge) + "\n"
         data["approach"] = "\n\n".join(approach) + "\n"
-        text = dump(data, "../plugins/alliance_playbook/schemas/casestudy.schema.json")
+        text = dump_yaml(data, "../plugins/alliance_playbook/schemas/casestudy.schema.json")
         words = len(text.split())
         if words >= target:
             return case_id, text

@@ -22,7 +22,7 @@ from mkdocs.plugins import EVENTS, BasePlugin
 PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "alliance_playbook"
 #: (layer, module prefixes), bottom first.
 LAYERS = [
-    ("foundation", ("errors", "settings", "gcpause", "i18n", "wikilinks", "urls", "sourcemap", "loader", "sources", "model", "validation")),
+    ("foundation", ("errors", "settings", "gcpause", "i18n", "wikilinks", "urls", "sourcemap", "loader", "yamlwrite", "sources", "model", "validation")),
     ("markup", ("markup", "linkcheck")),
     ("kinds", ("kinds",)),
     ("content", ("markdown_checks", "checks", "reading", "project", "graph", "schema", "issueform")),

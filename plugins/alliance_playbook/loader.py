@@ -302,3 +302,4 @@ def read_file_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> byte
 
 def _size(size: int) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+

@@ -20,6 +20,7 @@ from ..errors import ContentError, printable
 from ..issueform import Answer, Draft, FormProblem
 from ..model.types import ID_MAX, slugify
 from ..settings import Settings, SettingsError
+from ..yamlwrite import dump_yaml
 from .glue import load
 
 
@@ -146,29 +147,8 @@ def report(problems: list[FormProblem], path: str | None) -> str:
             "when you save.\n")
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML, with answers of several lines as literal blocks (as people write them by hand)."""
-
-
-#: Characters YAML reads back as something else when written as they are
-#: (line breaks of YAML 1.1, a byte order mark, C1 controls): such a text is
-#: written double-quoted, where they become escapes.
-_REREAD = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if _REREAD.search(value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
 def dump(draft: Draft, schema: str) -> str:
     """The case study file: the schema line for editors, the contributor's notes, the data."""
     head = [f"# yaml-language-server: $schema={schema}", "# Proposed through the case study issue form."]
     head += ["# " + " ".join(note.split()) for note in draft.notes]
-    body = yaml.dump(draft.data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
-    return "\n".join(head) + "\n" + body
+    return "\n".join(head) + "\n" + dump_yaml(draft.data)
