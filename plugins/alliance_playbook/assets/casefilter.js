@@ -30,11 +30,7 @@
   var t = window.AlliancePlaybook.texts(root);
   var slice = Array.prototype.slice;
 
-  // Case- and accent-insensitive: "Réseau" and "reseau" are the same word.
-  // NFKD also folds full-width forms, so "ＡＢＣ" finds "abc".
-  function fold(text) {
-    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  var fold = window.AlliancePlaybook.fold;  // case and accents aside (common.js)
   function words(text) {
     return fold(text).split(/\s+/).filter(function (w, i, all) { return w && all.indexOf(w) === i; });
   }
@@ -65,28 +61,17 @@
       var d = AP.own(cardData, id);
       if (!d || typeof d !== "object") return;
       li.setAttribute("data-id", id);
-      var title = document.createElement("h2");
-      title.className = "ap-card-title";
+      var title = AP.element("h2", { "class": "ap-card-title" });
       if (link) title.appendChild(link);
       if (d.draft === true) {
-        var badge = document.createElement("span");
-        badge.className = "ap-badge";
-        badge.textContent = t("draft");
         title.appendChild(document.createTextNode(" "));
-        title.appendChild(badge);
+        title.appendChild(AP.element("span", { "class": "ap-badge" }, t("draft")));
       }
-      var summary = document.createElement("p"), snippet = document.createElement("p"), meta = document.createElement("p");
-      summary.className = "ap-summary";
-      summary.textContent = String(d.summary || "");
-      snippet.className = "ap-snippet";
-      snippet.hidden = true;
-      meta.className = "ap-meta";
-      meta.textContent = String(d.meta || "");
       li.textContent = "";
       li.appendChild(title);
-      li.appendChild(summary);
-      li.appendChild(snippet);
-      li.appendChild(meta);
+      li.appendChild(AP.element("p", { "class": "ap-summary" }, String(d.summary || "")));
+      li.appendChild(AP.element("p", { "class": "ap-snippet", hidden: "" }));
+      li.appendChild(AP.element("p", { "class": "ap-meta" }, String(d.meta || "")));
       var facetsOf = d.facets && typeof d.facets === "object" ? d.facets : {};
       facets.forEach(function (f) {
         var values = AP.own(facetsOf, f.name);
@@ -289,7 +274,7 @@
   // ----- "Download these cases" --------------------------------------------------------------
   // The cases shown, as CSV (the cells of data/casestudies.csv, same columns
   // and quoting) or JSON (typed records and the filters that chose them),
-  // made here and saved through a link to a Blob: nothing is sent anywhere,
+  // made here and saved through a link to a Blob (AP.download): nothing is sent anywhere,
   // and it works from file://. The rows are a script of their own, loaded
   // on the first download only, so the index page does not carry them.
   var rowsSrc = root.getAttribute("data-ap-rows");
@@ -323,16 +308,6 @@
     if (text) parts.push("text-" + text);
     return parts.join("-").slice(0, 180) + "." + ext;
   }
-  function save(name, type, text) {
-    var url = URL.createObjectURL(new Blob([text], { type: type }));
-    var link = document.createElement("a");
-    link.href = url;
-    link.download = name;
-    link.hidden = true;
-    document.body.appendChild(link);
-    link.click();
-    setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 1000);
-  }
   function download(format) {
     withRows(function (data) {
       var st = state();
@@ -344,13 +319,13 @@
       if (format === "csv") {
         text = [data.columns].concat(shown.map(function (row) { return row.cells; }))
           .map(function (cells) { return cells.map(csvCell).join(","); }).join("\r\n") + "\r\n";
-        save(name, "text/csv;charset=utf-8", text);
+        AP.download(name, "text/csv", text);
       } else {
         var filters = {};
         facets.forEach(function (f) { if (st.chosen[f.name].length) filters[f.name] = st.chosen[f.name]; });
         if (box && box.value.trim()) filters[TEXT_PARAM] = box.value.trim();
         text = JSON.stringify({ filters: filters, count: shown.length, cases: shown.map(function (row) { return row.record; }) }, null, 1) + "\n";
-        save(name, "application/json;charset=utf-8", text);
+        AP.download(name, "application/json", text);
       }
       if (downloadStatus) downloadStatus.textContent = t(shown.length === 1 ? "downloaded_one" : "downloaded", { n: AP.count(shown.length), format: format.toUpperCase(), file: name });
     });

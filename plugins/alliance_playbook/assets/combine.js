@@ -28,20 +28,8 @@
   var fmt = WS.formatNumber;
   var MAX_FILES = 100;
   var MAX_NAME = 80;
-  var SVG_NS = "http://www.w3.org/2000/svg";
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function svg(tag, attrs, text) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = AP.element, svg = AP.svgElement;
   // Sums of huge numbers overflow to Infinity: each value is divided first.
   function median(values) {
     var s = values.slice().sort(function (a, b) { return a - b; }), mid = Math.floor(s.length / 2);
@@ -50,7 +38,7 @@
   function mean(values) { return values.reduce(function (a, b) { return a + b / values.length; }, 0); }
   function round2(n) { return Math.abs(n) < 1e13 ? Math.round(n * 100) / 100 : n; }
   function numbers(list) { return list.filter(function (v) { return typeof v === "number" && isFinite(v); }); }
-  function fold(text) { return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim(); }
+  function fold(text) { return AP.fold(text).replace(/\s+/g, " ").trim(); }  // (and spacing)
   function isDate(v) {
     var m = typeof v === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
     if (!m) return false;

@@ -1,5 +1,5 @@
 /* Alliance Playbook: what the page scripts share (checklist.js,
- * worksheet.js, casefilter.js), as window.AlliancePlaybook.
+ * worksheet.js, combine.js, casefilter.js, propose.js), as window.AlliancePlaybook.
  *
  * - storage: localStorage when the browser allows it, else a memory map for
  *   the page's lifetime (privacy settings, quota); never throws;
@@ -7,6 +7,8 @@
  *   a member of every plain object, so lookups read own properties only and
  *   new maps have no prototype;
  * - texts: interface strings come from the page, translated at build time;
+ * - elements built as nodes (text is never parsed as HTML), and text folded
+ *   for comparing (case and accents aside);
  * - files: CSV (RFC 4180, formula-safe) and downloads made in the browser,
  *   and reading a chosen file with a size limit.
  * No dependencies; loaded before the page scripts, from file:// and http. */
@@ -140,9 +142,29 @@
     reader.readAsText(file);
   }
 
+  /* ----- elements and text ----------------------------------------------------------------- */
+  /* An HTML element with these attributes (null or undefined ones left out) and text. */
+  function element(tag, attrs, text) {
+    return fill(document.createElement(tag), attrs, text);
+  }
+  /* The same in SVG. */
+  function svgElement(tag, attrs, text) {
+    return fill(document.createElementNS("http://www.w3.org/2000/svg", tag), attrs, text);
+  }
+  function fill(node, attrs, text) {
+    Object.keys(attrs || {}).forEach(function (k) { if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  /* Case- and accent-insensitive: "Réseau" and "reseau" are the same word.
+   * NFKD also folds full-width forms, so "ＡＢＣ" finds "abc". */
+  function fold(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
   window.AlliancePlaybook = {
     own: own, record: record, toArray: toArray, fmt: fmt, readJSON: readJSON, texts: texts, count: count, cut: cut,
     storage: storage, csvCell: csvCell, csv: csv, download: download, readFile: readFile,
-    fileSlug: fileSlug, today: today
+    fileSlug: fileSlug, today: today, element: element, svgElement: svgElement, fold: fold
   };
 })();

@@ -185,12 +185,7 @@
   }
 
   // ----- the form ------------------------------------------------------------------------------
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = AP.element;
   function getAt(path) {
     var parts = path.match(/[^.[\]]+/g) || [], v = state;
     for (var i = 0; i < parts.length && v !== undefined && v !== null; i++) v = v[parts[i]];

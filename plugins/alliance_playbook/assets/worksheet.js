@@ -25,7 +25,6 @@
   var MAX_ROWS = 200;     // rows of a table worksheet: more than a workshop fills by hand, few enough to lay out at once
   var MAX_TEXT = 10000;   // characters of one text value
   var MAX_NAME = 80;      // characters of a foreign worksheet name quoted in the status line
-  var SVG_NS = "http://www.w3.org/2000/svg";
   var POINT_COLOUR = "#00796b";  // charts.RESULT, so points match the build-time chart
 
   // ===== values ==============================================================================
@@ -208,12 +207,7 @@
   };
 
   // ----- chart -------------------------------------------------------------------------------
-  function svgEl(name, attrs, text) {
-    var el = document.createElementNS(SVG_NS, name);
-    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
-    if (text !== undefined) el.textContent = text;
-    return el;
-  }
+  var svgEl = AP.svgElement;
   W.svgNumber = function (attr) { return Number(this.svg.getAttribute(attr)); };
   W.drawQuadrant = function (rows) {
     var layer = this.svg.querySelector("g.ap-points");
