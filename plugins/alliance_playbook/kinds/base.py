@@ -58,6 +58,8 @@ class Site(Protocol):
 
     project: Any
     graph: Any
+    #: How pages are rendered (render.site.RenderOptions): address style, the repository.
+    options: Any
 
     def translate(self, text: str, **values: object) -> str: ...
 

@@ -195,8 +195,8 @@ class CaseStudyKind(Kind):
         out = [site.page("casestudies.md.j2", "casestudies/index.md", site.translate("Case studies"), "casestudies",
                          scripts=("casefilter.js",), facets=index.facets(site), facet_values=lambda case: index.facet_values(site, case),
                          search_script=index.SEARCH_SCRIPT, rows_script=index.ROWS_SCRIPT, card_meta=lambda case: index.card_meta(site, case),
-                         compact=len(site.project.cases) > index.CARD_LIMIT, cards_script=index.CARDS_SCRIPT,
-                         propose_url=src_to_url_file(PROPOSE_SRC, getattr(getattr(site, "options", None), "directory_urls", True)))]
+                         compact=index.compact(site), cards_script=index.CARDS_SCRIPT,
+                         propose_url=src_to_url_file(PROPOSE_SRC, site.options.directory_urls))]
         out.append(self.propose_page(site))
         for case in site.project.cases.values():
             out.append(self.page(site, case))
@@ -218,8 +218,7 @@ class CaseStudyKind(Kind):
         depth = "../" * len(folder.split("/"))
         spec = propose.form_spec(site, self.model, f"{depth}plugins/alliance_playbook/schemas/casestudy.schema.json")
         spec["folder"] = folder
-        options = getattr(site, "options", None)
-        github = propose.github_links(getattr(options, "repo_url", ""), getattr(options, "edit_uri", ""))
+        github = propose.github_links(site.options.repo_url, site.options.edit_uri)
         return site.page("propose.md.j2", PROPOSE_SRC, site.translate("Propose a case study"), "casestudies",
                          scripts=("propose.js",), hide=("navigation", "toc"), book=False, github=github,
                          spec=Markup(json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c")))
@@ -278,8 +277,10 @@ class CaseStudyKind(Kind):
         from . import casestudy_index as index
 
         rows = {c.id: (csv_cells(record), record) for c in site.project.items("case").values() for record in [self.record(c)]}
-        return [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows)),
-                (index.CARDS_SCRIPT, index.cards_script(site))]
+        out = [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows))]
+        if index.compact(site):  # only a large index draws its cards from data
+            out.append((index.CARDS_SCRIPT, index.cards_script(site)))
+        return out
 
     def data_file_notes(self) -> dict[str, str]:
         return {"data/casestudies.csv": "One row per case study, for spreadsheets; lists are joined with “; ”."}

@@ -127,6 +127,11 @@ def rows_script(columns: list[str], rows: dict[str, tuple[list[str], dict[str, A
     return "window.AlliancePlaybookCaseRows = " + body.replace("<", "\\u003c") + ";\n"
 
 
+def compact(site: Site) -> bool:
+    """Whether the index lists its cases as links and draws the cards from :data:`CARDS_SCRIPT`."""
+    return len(site.project.cases) > CARD_LIMIT
+
+
 def card_meta(site: Site, case: Any) -> str:
     """A card's line under its summary: place · scope · policy areas · partners (plain text)."""
     loc = case.location
