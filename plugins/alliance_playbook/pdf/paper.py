@@ -95,7 +95,7 @@ def _keep_end(container: Element, need: int) -> int:
 def defer_page_references(root: Element, placeholder: str | None) -> None:
     """Make :func:`page_references` print ``placeholder`` while laid out: a
     book laid out in parts learns each page number only once every part is
-    laid out (see :func:`.layout.number_references`). ``None`` undoes it."""
+    laid out (see :func:`.refs.number_references`). ``None`` undoes it."""
     for a in t.find_all(root, lambda el: t.has_class(el, "ap-ref")):
         if placeholder is None:
             a.attrib.pop("data-ap-at", None)

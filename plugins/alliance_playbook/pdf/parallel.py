@@ -7,7 +7,7 @@ it says how many there are and waits for its offset, which is known once
 every earlier part has said the same (see :func:`.layout.page_offset`).
 It then holds the laid-out part and lays out the next one. Once every
 part is laid out, every anchor's page is known: each held part is written
-with its page references numbered (:func:`.layout.number_references`),
+with its page references numbered (:func:`.refs.number_references`),
 while this process lays out the front matter again with the real numbers
 (it was first laid out with stand-ins, to learn its length), and
 :func:`.merge.merge_parts` joins everything into one tagged PDF with one
