@@ -90,6 +90,17 @@ def test_a_filled_form_gives_a_file_that_passes_the_checks_and_builds(page, seed
     run_mkdocs(build)
     built = (build / "site" / "casestudies" / "harbour-flood-alliance" / "index.html").read_text(encoding="utf-8")
     assert "<h1" in built and "Harbour flood alliance" in built
+    # Printed: the file in full and the preview, not the form.
+    import io
+
+    from pypdf import PdfReader
+
+    page.emulate_media(media="print")
+    assert page.locator("[data-ap-propose-form]").is_hidden() and page.locator(".ap-propose-summary").is_hidden()
+    printed = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf())).pages).split())
+    assert "partners:" in printed and "Harbour flood alliance" in printed and "Download the file" not in printed
+    page.emulate_media(media="screen")
+    assert not page.locator(".ap-propose-yaml").evaluate("d => d.open")  # closed again after printing
     # GitHub's "new file" page with the file filled in.
     href = page.locator("[data-ap-propose-github]").get_attribute("href")
     query = parse_qs(urlparse(href).query)

@@ -355,7 +355,8 @@
     summary.hidden = false;
     if (got.problems.length) {
       // A list of what is left, closed until the person starts: a new form is not a list of errors.
-      summary.className = "ap-propose-summary ap-propose-summary--problems";
+      summary.classList.add("ap-propose-summary--problems");
+      summary.classList.remove("ap-propose-summary--valid");
       var details = summary.appendChild(el("details"));
       details.open = wasOpen || !!touched.__all;
       details.appendChild(el("summary", {}, got.problems.length === 1 ? t("problemsOne") : t("problems", { n: got.problems.length })));
@@ -370,7 +371,8 @@
         li.appendChild(document.createTextNode(": " + p.message));
       });
     } else {
-      summary.className = "ap-propose-summary ap-propose-summary--valid";
+      summary.classList.add("ap-propose-summary--valid");
+      summary.classList.remove("ap-propose-summary--problems");
       summary.appendChild(el("p", {}, t("valid")));
     }
     var idSlot = form.querySelector("[data-ap-propose-id]");
@@ -555,6 +557,10 @@
     }
   });
 
+  // Printed, the page shows the file in full: its folded YAML opens, and closes again after.
+  var yamlBox = result.querySelector(".ap-propose-yaml"), wasOpen = false;
+  window.addEventListener("beforeprint", function () { wasOpen = yamlBox.open; yamlBox.open = true; });
+  window.addEventListener("afterprint", function () { yamlBox.open = wasOpen; });
   var nojs = root.querySelector("[data-ap-propose-nojs]");
   if (nojs) nojs.hidden = true;
   var restored = restore();
