@@ -199,6 +199,29 @@ def test_a_failed_part_fails_the_book_clearly(tmp_path, worker, message):
     assert not target.exists() and not target.parent.exists()
 
 
+def _numbered(numbers: dict[str, int]) -> str:
+    """A one-page document printing the case chapters' page numbers it is given."""
+    rows = "".join(f"<p>{name} {page}</p>" for name, page in sorted(numbers.items()) if name.startswith("p-cases-c"))
+    return f"<html><body><h1 id='alongside'>Alongside</h1>{rows}</body></html>"
+
+
+def test_a_document_alongside_the_book_gets_its_page_numbers(tmp_path):
+    """A workshop kit's contents are made by a worker once the book's pages
+    are placed: with the same numbers as the book's own outline."""
+    from alliance_playbook.pdf.parallel import Alongside, render_parts
+
+    site, _nav, book = _book(tmp_path, cases=8)
+    target = site / "pdf" / "book.pdf"
+    extra = Alongside(_numbered, site / "pdf" / "alongside.pdf")
+    render_parts(plan_parts(book.root, 3), book.root, site, target, jobs=2, alongside=[extra])
+    assert extra.rendered is not None and extra.rendered.anchor_pages["alongside"] == 1
+    printed = {name: int(page) for name, page in re.findall(r"(p-cases-c\d+) (\d+)", PdfReader(extra.target).pages[0].extract_text())}
+    reader = PdfReader(target)
+    cases = next(item for item in reader.outline if isinstance(item, list))  # the "Cases" section's chapters
+    starts = {f"p-cases-c{i}": reader.get_destination_page_number(item) + 1 for i, item in enumerate(cases)}
+    assert len(printed) == 8 and printed == starts
+
+
 def test_without_worker_processes_the_book_is_made_in_one_piece(tmp_path):
     """Inside a daemonic process (a task queue's worker, say) no process can be started."""
     import multiprocessing

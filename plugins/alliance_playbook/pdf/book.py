@@ -192,11 +192,25 @@ def contents_list(nodes: list[NavNode], prefixes: dict[int, str], depth_limit: i
     a link to ``#`` its anchor in ``prefixes`` (by ``id(node)``)."""
     ol = t.element("ol", {"class": css} if css else None)
     for node in nodes:
-        li = t.element("li", None, None, t.element("a", {"href": "#" + prefixes[id(node)]}, node.title))
+        target = "#" + prefixes[id(node)]
+        row = t.element("span", {"class": "ap-toc-row", "data-ap-href": target}, None,
+                        t.element("span", None, None, t.element("span", None, node.title)))
+        li = t.element("li", None, None, t.element("a", {"href": target}, None, row))
         if node.children and depth_limit > 1:
             li.append(contents_list(node.children, prefixes, depth_limit - 1))
         ol.append(li)
     return ol
+
+
+def number_contents(toc: Element, pages: dict[str, int] | None, width: int = 4) -> None:
+    """Print ``pages[anchor]`` as each entry's page number in the contents
+    list ``toc`` (instead of asking the layout, which knows only its own
+    document's pages); without ``pages``, ``width`` zeros: a stand-in as
+    wide as the real numbers (digits share one width)."""
+    toc.set("data-ap-numbers", "")
+    for row in t.find_all(toc, lambda el: t.has_class(el, "ap-toc-row")):
+        target = (row.get("data-ap-href") or "#")[1:]
+        row.set("data-ap-page", "0" * width if pages is None else str(pages.get(target, "")))
 
 
 def cover(options: PdfOptions, when: datetime) -> Element:

@@ -8,28 +8,26 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import os
 import time
-import traceback
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .background import Booklet, start_worksheets, worksheets_job
 from .book import PdfError, PdfOptions, PrintBook, assemble_book, build_time
-from .excerpts import cut_excerpts
+from .excerpts import KitFronts, cut_excerpts
 from .files import private_tempdir, remove_scratch_files
 from .fonts import chapter_texts, missing_glyphs, warnings_for
-from .interrupts import ignore_interrupts, interrupt_once, start_ignoring_interrupts
+from .interrupts import interrupt_once
 from .layout import Rendered, render_part
 from .nav import NavNode
 from .paper import defer_page_references
-from .parallel import NoWorkers, jobs_for, render_parts
+from .parallel import Alongside, NoWorkers, jobs_for, render_parts
 from .parts import page_number_digits, part_count, plan_parts
 from .progress import Progress, progress_of
-from .worksheets import Worksheet, build_worksheet_pdfs
+from .worksheets import Worksheet
 
 _log = logging.getLogger(__name__)
 
@@ -55,8 +53,11 @@ class PdfResult:
     prefix_of: dict[str, str] = field(default_factory=dict)
 
 
-def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter[Any] | None = None) -> PdfResult:
-    """Write ``<site_dir>/pdf/<options.pdf_name>`` from the built pages in ``nav_pages`` order.
+def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: logging.Logger | logging.LoggerAdapter[Any] | None = None,
+              alongside: Callable[[PrintBook], list[Alongside]] | None = None) -> PdfResult:
+    """Write ``<site_dir>/pdf/<options.pdf_name>`` from the built pages in
+    ``nav_pages`` order (and, if the book is laid out in parts, the
+    documents ``alongside`` asks for once the book is assembled).
 
     Raises :class:`PdfError` when a navigation page is missing from the
     result, so a book never silently loses a chapter. Says what it is doing
@@ -64,10 +65,11 @@ def build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log
     workers and leaves no PDF (``KeyboardInterrupt`` goes on to the caller).
     """
     with interrupt_once(), progress_of(log or _log) as progress:
-        return _build_pdf(Path(site_dir), nav_pages, options, progress)
+        return _build_pdf(Path(site_dir), nav_pages, options, progress, alongside)
 
 
-def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: Progress) -> PdfResult:
+def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, log: Progress,
+               alongside: Callable[[PrintBook], list[Alongside]] | None = None) -> PdfResult:
     start = time.perf_counter()
     when = build_time()
     log.doing("collecting the pages for the book")
@@ -85,7 +87,7 @@ def _build_pdf(site_dir: Path, nav_pages: list[NavNode], options: PdfOptions, lo
         jobs = jobs_for(len(plan.parts), options.jobs or None)
         log.info(f"PDF: laying out {len(plan.parts)} parts on {jobs} cores...")
         try:
-            rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log)
+            rendered = render_parts(plan, book.root, site_dir, target, jobs=jobs, log=log, alongside=alongside(book) if alongside else None)
         except NoWorkers as exc:
             log.info(f"PDF: {exc}; laying the book out in one piece")
             defer_page_references(book.root, None)  # one piece: WeasyPrint numbers them itself
@@ -139,15 +141,6 @@ def _write_debug(target: Path, book: PrintBook, rendered: Rendered) -> None:
     target.with_suffix(".links.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-@dataclass
-class Booklet:
-    """A smaller PDF made alongside the book: a phase's workshop kit, the
-    maintainers' guide. Its chapters are pages of the same built site."""
-
-    nav: list[NavNode]
-    options: PdfOptions
-
-
 def build_book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[Worksheet], options: PdfOptions,
                               log: logging.Logger | logging.LoggerAdapter[Any] | None = None,
                               booklets: list[Booklet] | None = None) -> PdfResult:
@@ -177,12 +170,13 @@ def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[
     # booklets are laid out in the worksheets' process, alongside the book.
     excerpts = [b for b in booklets if b.options.excerpt]
     booklets = [b for b in booklets if not b.options.excerpt]
-    background = _start_worksheets(site_dir, sheets, options, booklets)
+    background = start_worksheets(site_dir, sheets, options, booklets, _build_pdf)
+    kits = KitFronts(site_dir, [(b.nav, b.options) for b in excerpts]) if excerpts else None
     try:
-        result = build_pdf(site_dir, nav_pages, options, log)
-        if excerpts:
+        result = _build_pdf(site_dir, nav_pages, options, log, kits.alongside if kits else None)
+        if kits:
             log.doing("cutting the workshop kits from the book")
-            cut_excerpts(result.path, site_dir, [(b.nav, b.options) for b in excerpts], result.prefix_of, result.chapter_starts, log)
+            cut_excerpts(result.path, site_dir, kits, result.prefix_of, result.chapter_starts, log)
         messages = None
         if background is not None:
             log.doing("making the worksheet PDFs")
@@ -195,8 +189,10 @@ def _book_and_worksheets(site_dir: Path, nav_pages: list[NavNode], sheets: list[
         if messages is None:
             if sheets or booklets:
                 log.doing("making the worksheet PDFs")
-            messages = _worksheets_job(str(site_dir), sheets, options, booklets)
+            messages = worksheets_job(str(site_dir), sheets, options, booklets, _build_pdf)
     finally:
+        if kits:
+            kits.target.unlink(missing_ok=True)
         if background is not None:
             background.stop()
     for level, message in messages:
@@ -220,100 +216,6 @@ def remove_pdfs(site_dir: Path, options: PdfOptions, sheets: list[Worksheet], bo
     for empty in (*subfolders, folder):
         with suppress(OSError):
             empty.rmdir()
-
-
-class _Worksheets:
-    """The worksheet PDFs, made by a second process while this one makes the book."""
-
-    def __init__(self, site_dir: Path, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> None:
-        # spawn, not fork: the parent may hold GLib/fontconfig state that a forked child must not share.
-        context = multiprocessing.get_context("spawn")
-        self.conn, theirs = context.Pipe(duplex=False)
-        self.process = context.Process(target=_worksheets_process, args=(theirs, str(site_dir), sheets, options, booklets), daemon=True)
-        self.finished = False
-        try:
-            start_ignoring_interrupts(self.process)
-        except BaseException:
-            self.conn.close()
-            raise
-        finally:
-            theirs.close()
-
-    def result(self) -> list[tuple[int, str]]:
-        """The log lines of the finished job; raises PdfError as the job did, RuntimeError when it broke."""
-        try:
-            kind, payload = self.conn.recv()
-        except EOFError:
-            raise RuntimeError("the process stopped unexpectedly") from None
-        self.finished = True
-        if kind == "pdf-error":
-            raise PdfError(payload)
-        if kind == "error":
-            raise RuntimeError(payload.strip().splitlines()[-1] if payload.strip() else "no message")
-        lines: list[tuple[int, str]] = payload  # "done": what _worksheets_job returned
-        return lines
-
-    def stop(self) -> None:
-        """End the process: it has finished, or it is stopped now (the book failed, Ctrl-C)."""
-        if not self.finished:
-            self.process.terminate()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(timeout=5)
-        self.conn.close()
-
-
-def _start_worksheets(site_dir: Path, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> _Worksheets | None:
-    if not (sheets or booklets) or (os.cpu_count() or 1) < 2:
-        return None
-    try:
-        return _Worksheets(site_dir, sheets, options, booklets)
-    except Exception as exc:  # inside a daemonic process, no more processes, options that cannot be sent: make them here
-        _log.debug(f"PDF: no second process for the worksheets ({exc!r}); making them after the book")
-        return None
-
-
-def _worksheets_process(conn: Connection, site_dir: str, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> None:
-    """The second process: makes the worksheet PDFs and sends back its log lines (or its error)."""
-    ignore_interrupts()  # the book's process stops this one
-    report: tuple[str, list[tuple[int, str]] | str]
-    try:
-        report = ("done", _worksheets_job(site_dir, sheets, options, booklets))
-    except PdfError as exc:
-        report = ("pdf-error", str(exc))
-    except Exception:  # noqa: BLE001 - the parent makes the sheets itself
-        report = ("error", traceback.format_exc())
-    with suppress(OSError):
-        conn.send(report)
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[tuple[int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.levelno, record.getMessage()))
-
-
-def _worksheets_job(site_dir: str, sheets: list[Worksheet], options: PdfOptions, booklets: list[Booklet]) -> list[tuple[int, str]]:
-    """Make the worksheet PDFs, then the booklets (each in one piece: they
-    are small); returns the log lines for the parent to show."""
-    collect = _Collect()
-    logger = logging.getLogger(f"{__name__}.worksheets")
-    logger.propagate = False
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(collect)
-    try:
-        if sheets:
-            build_worksheet_pdfs(Path(site_dir), sheets, options, log=logger)
-        for booklet in booklets:
-            with progress_of(logger) as progress:
-                _build_pdf(Path(site_dir), booklet.nav, replace(booklet.options, parts=1), progress)
-    finally:
-        logger.removeHandler(collect)
-    return collect.records
 
 
 __all__ = ["Booklet", "PdfError", "PdfOptions", "PdfResult", "build_book_and_worksheets", "build_pdf"]

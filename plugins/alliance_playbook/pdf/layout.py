@@ -255,7 +255,9 @@ def write_part(held: LaidOut, numbers: Mapping[str, int] | None = None) -> Part:
     if numbers is not None:
         from .refs import number_references
 
+        began = time.perf_counter()
         number_references(held.document, numbers)
+        held.part.seconds["numbering"] = time.perf_counter() - began
     with _weasyprint(), replacing(held.target) as scratch:
         held.document.write_pdf(scratch, **PDF_OPTIONS)
     held.part.seconds["write"] = time.perf_counter() - held.start

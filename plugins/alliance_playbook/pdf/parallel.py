@@ -27,6 +27,7 @@ import time
 import traceback
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, cast
@@ -45,6 +46,19 @@ class _Stop(Exception):
     pass
 
 
+@dataclass
+class Alongside:
+    """A small document that needs the book's page numbers (a workshop
+    kit's contents): a worker lays it out and writes it once every part is
+    placed, while the parts are written and merged, instead of after the book."""
+
+    #: Its HTML, from the book's page number of each anchor.
+    html: Callable[[dict[str, int]], str]
+    target: Path
+    #: What laying it out found, once it is written.
+    rendered: Rendered | None = None
+
+
 class NoWorkers(PdfError):
     """Worker processes could not be started here (the book is laid out in one piece instead)."""
 
@@ -52,8 +66,9 @@ class NoWorkers(PdfError):
 def _worker(conn: Connection, site_dir: str) -> None:
     """A worker process: lays out parts, and writes them, until told to stop (``None``).
 
-    A job is ``("lay out", index, html, elsewhere, target)`` or ``("write",
-    index, numbers)``. A laid-out part is held until every part of the book
+    A job is ``("lay out", index, html, elsewhere, target)``, ``("write",
+    index, numbers)`` or ``("render", index, html, target)`` (a whole small
+    document, see :class:`Alongside`). A laid-out part is held until every part of the book
     is laid out, since only then are the page numbers its references print
     known; meanwhile the worker lays out the next part. Ctrl-C is left to
     the coordinator, which stops the workers itself (it may be waiting for
@@ -82,6 +97,8 @@ def _worker(conn: Connection, site_dir: str) -> None:
         try:
             if job[0] == "write":
                 report = ("done", index, write_part(held.pop(index), job[2]))
+            elif job[0] == "render":  # a document alongside the book (:class:`Alongside`)
+                report = ("rendered", index, render_part(job[2], Path(site_dir), Path(job[3])).rendered)
             else:
                 _kind, _index, html_text, elsewhere, target = job
                 held[index] = lay_out_part(html_text, Path(site_dir), Path(target), elsewhere=elsewhere, ask_offset=ask)
@@ -118,8 +135,11 @@ def jobs_for(parts: int, wanted: int | None = None) -> int:
 
 def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *, jobs: int,
                  log: logging.Logger | logging.LoggerAdapter[Any] | None = None,
-                 merge: Callable[..., Rendered] | None = None, worker: Callable[[Connection, str], None] | None = None) -> Rendered:
-    """Lay out ``plan``'s parts on ``jobs`` processes and write the merged book to ``target``.
+                 merge: Callable[..., Rendered] | None = None, worker: Callable[[Connection, str], None] | None = None,
+                 alongside: list[Alongside] | None = None) -> Rendered:
+    """Lay out ``plan``'s parts on ``jobs`` processes and write the merged
+    book to ``target``, and the documents ``alongside`` it (each gets its
+    ``rendered``) once the page numbers are known.
 
     A failure or Ctrl-C (``KeyboardInterrupt``) stops the workers at once
     and removes the parts; ``target`` is only ever written whole.
@@ -151,6 +171,9 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
             #: The laid-out parts each worker holds, to write once every part is laid out.
             held: dict[Connection, list[int]] = {conn: [] for _process, conn in workers}
             numbers: dict[str, int] | None = None
+            extras = list(alongside or [])
+            #: The documents alongside not yet given to a worker (once the numbers are known).
+            extra_queue: list[int] = []
 
             def give(conn: Connection) -> None:
                 busy.pop(conn, None)
@@ -163,6 +186,10 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                     index = held[conn].pop(0)
                     conn.send(("write", index, {ref: numbers[ref] for ref in plan.parts[index].refs if ref in numbers}))
                     busy[conn] = index
+                elif numbers is not None and extra_queue:
+                    index = extra_queue.pop(0)
+                    conn.send(("render", index, extras[index].html(numbers), str(extras[index].target)))
+                    busy[conn] = len(plan.parts) + index
 
             for _process, conn in workers:
                 give(conn)
@@ -189,14 +216,18 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                     waiting.pop(sent).send(front_pages + sum(counts[i] for i in range(sent)))
                     sent += 1
 
-            while len(parts) < len(plan.parts):
+            def what(index: int) -> str:
+                return f"part {index + 1}" if index < len(plan.parts) else "a document alongside the book"
+
+            def receive() -> None:
+                nonlocal numbers, front
                 # wait() hands back some of the connections it was given
                 for conn in cast("list[Connection]", wait(list(busy))):
                     try:
                         message = conn.recv()
                     except EOFError:
                         doing_what = "writing" if numbers is not None else "laying out"
-                        raise PdfError(f"a PDF worker stopped unexpectedly while {doing_what} part {busy[conn] + 1}") from None
+                        raise PdfError(f"a PDF worker stopped unexpectedly while {doing_what} {what(busy[conn])}") from None
                     kind, index, payload = message
                     if kind == "pages":
                         counts[index] = payload
@@ -210,20 +241,28 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                         parts[index] = payload
                         log.debug(f"PDF: part {index + 1} took " + ", ".join(f"{k} {v:.1f} s" for k, v in payload.seconds.items()))
                         give(conn)
+                    elif kind == "rendered":
+                        extras[index].rendered = payload
+                        give(conn)
                     else:
-                        log.debug(f"PDF: part {index + 1} failed:\n{payload}")
+                        which = what(busy[conn])
+                        log.debug(f"PDF: {which} failed:\n{payload}")
                         last = payload.strip().splitlines()[-1] if payload.strip() else "no message"
-                        raise PdfError(f"laying out part {index + 1} of the PDF failed: {last} (run mkdocs build -v for the details)")
+                        raise PdfError(f"laying out {which} of the PDF failed: {last} (run mkdocs build -v for the details)")
                     tell()
                 send_offsets()
                 if numbers is None and len(anchors) == len(plan.parts):
                     # Every page is placed: the parts are written with their page references numbered,
-                    # and the contents get their numbers meanwhile.
+                    # the documents alongside are made, and the contents get their numbers meanwhile.
                     numbers = page_numbers(front_pages, [(counts[i], anchors[i]) for i in range(len(plan.parts))])
+                    extra_queue.extend(range(len(extras)))
                     for _process, conn in workers:
                         give(conn)
                     front = render_part(front_html(book_root, plan, numbers), site_dir, Path(scratch) / "front.pdf",
                                         elsewhere=plan.front_links)
+
+            while len(parts) < len(plan.parts):
+                receive()
 
             ordered = [parts[i] for i in range(len(plan.parts))]
             assert front is not None
@@ -236,6 +275,8 @@ def render_parts(plan: Plan, book_root: Element, site_dir: Path, target: Path, *
                      f"(front matter: {front.seconds.get('layout', 0) + front.seconds.get('write', 0):.1f} s); merging...")
             doing(log, f"merging {len(plan.parts) + 1} parts into one PDF")
             merged = merge([front, *ordered], target, front_pages=front_pages)
+            while busy:  # the documents alongside, made while the book was merged
+                receive()
             finished = True
             return merged
         finally:

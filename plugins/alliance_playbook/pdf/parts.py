@@ -17,6 +17,7 @@ import copy
 from dataclasses import dataclass, field
 
 from . import tree as t
+from .book import number_contents
 from .tree import Element
 
 #: Never more parts than this: each costs a process start and a copy of the fonts.
@@ -203,9 +204,6 @@ def front_html(book_root: Element, plan: Plan, pages: dict[str, int] | None, wid
     for el in plan.front:
         if t.has_class(el, "ap-toc"):
             el = copy.deepcopy(el)  # the book itself keeps its target-counter contents list
-            el.set("data-ap-numbers", "")
-            for a in el.iter("a"):
-                target = (a.get("href") or "#")[1:]
-                a.set("data-ap-page", "0" * width if pages is None else str(pages.get(target, "")))
+            number_contents(el, pages, width)
         front.append(el)
     return _document(book_root, front)
