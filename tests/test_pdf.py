@@ -70,9 +70,9 @@ def pdftotext(pdf: Path, first: int | None = None, last: int | None = None) -> s
 def contents_entries(reader: PdfReader, first: int, last: int) -> list[tuple[str, str]]:
     """(title, page number) of each contents entry on pages ``first`` to
     ``last`` (1-based), as pypdf reads them: the number after its title, on
-    its line."""
+    its line (after a typed leader's dots, in a book laid out in one piece)."""
     text = "\n".join(reader.pages[i - 1].extract_text() or "" for i in range(first, last + 1))
-    return re.findall(r"^(.+?)[ \t]+(\d+)[ \t]*$", text, re.M)
+    return [(title.rstrip(". \t"), number) for title, number in re.findall(r"^(.+?)[ \t]+(\d+)[ \t]*$", text, re.M)]
 
 
 def squeeze(text: str) -> str:

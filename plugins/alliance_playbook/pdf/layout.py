@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..gcpause import paused_gc
 from . import tree as t
 from .files import replacing
 
@@ -126,7 +127,7 @@ def _weasyprint() -> Iterator[None]:
     quiet = _Quiet()
     LOGGER.addFilter(quiet)
     try:
-        with fast_page_references():
+        with fast_page_references(), paused_gc():
             yield
     finally:
         LOGGER.removeFilter(quiet)
