@@ -181,9 +181,9 @@ def test_the_404_page_searches_the_guide_and_lists_the_sections(page, layout_bas
         assert page.request.get(href).ok, href
     page.get_by_label("Search the guide").fill("mediator")
     page.get_by_label("Search the guide").press("Enter")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_selector("dialog.ap-search .pagefind-modular-list-result", timeout=15000)
     assert "?q=mediator" in page.url
-    assert "mediator" in page.locator(".md-search-result").inner_text().lower()
+    assert "mediator" in page.locator("#ap-search-results").inner_text().lower()
 
 
 def test_dark_mode_keeps_the_worksheet_readable(page, layout_base: str):

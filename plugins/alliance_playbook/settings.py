@@ -110,12 +110,18 @@ class Settings:
     #: and whether this build is that copy (ALLIANCE_OFFLINE=true).
     offline_zip: bool = False
     offline: bool = False
+    #: The site's search (the plugin's ``search``, ALLIANCE_SEARCH): pagefind or material.
+    search: str = "pagefind"
     pdf: PdfSettings = field(default_factory=PdfSettings)
 
     @property
     def extra_dirs(self) -> list[str]:
         """Folders besides the content that a build reads (links out of them are refused)."""
         return [d for d in (self.templates_dir, self.theme_dir) if d]
+
+
+#: The searches a site can have (the ``search`` option).
+SEARCH_ENGINES = ("pagefind", "material")
 
 
 def resolve(
@@ -172,8 +178,15 @@ def resolve(
         kinds=tuple(options.get("kinds") or ()),
         offline_zip=_env_flag(env, "ALLIANCE_OFFLINE_ZIP", flag(options.get("offline_copy", True), "offline_copy")),
         offline=_env_flag(env, "ALLIANCE_OFFLINE", False),
+        search=_search(env.get("ALLIANCE_SEARCH", "").strip() or str(options.get("search", "pagefind"))),
         pdf=_pdf(pdf, options, site, env),
     )
+
+
+def _search(value: str) -> str:
+    if value not in SEARCH_ENGINES:
+        raise SettingsError(f"search: {value!r} is not a search this site can use; use one of {', '.join(SEARCH_ENGINES)}")
+    return value
 
 
 def _env_flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -43,6 +43,11 @@ class AllianceConfig(Config):
     #: Make the offline copy (downloads/<site-slug>-offline.zip) with every
     #: build; also ALLIANCE_OFFLINE_ZIP=0 or 1, which wins over this option.
     offline_copy = opt.Type(bool, default=True)
+    #: The site's search: ``pagefind`` (a prebuilt index read in small
+    #: pieces, for large collections) or ``material`` (the theme's own, which
+    #: loads its whole index first). The offline copy always uses the
+    #: theme's: Pagefind cannot read its index from file://.
+    search = opt.Choice(("pagefind", "material"), default="pagefind")
 
 
 class AlliancePdfConfig(Config):

@@ -17,7 +17,7 @@ from ..urls import maintainers_pdf_path, offline_zip_path, pdf_path
 
 #: The browser files every site gets (``assets/alliance/``); common.js first:
 #: the page scripts use it.
-ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "combine.js", "casefilter.js", "propose.js")
+ASSETS = ("alliance.css", "common.js", "checklist.js", "worksheet.js", "combine.js", "casefilter.js", "propose.js", "search.js")
 SHIM = f"{ASSET_DIR}/vendor/iframe-worker-shim.js"
 #: The stylesheet every page links (``extra_css``).
 ASSETS_CSS = f"{ASSET_DIR}/alliance.css"
@@ -118,8 +118,16 @@ MAIN_SECTIONS = (
 )
 
 
-def theme_globals(translate: Translator, sections: list[tuple[str, str]]) -> dict[str, object]:
+def theme_globals(translate: Translator, sections: list[tuple[str, str]], *, search: bool = False) -> dict[str, object]:
     """What our theme templates (footer, 404) use, as the ``alliance`` global:
     ``t`` translates an interface text, ``sections`` lists (title, URL) of
-    the main sections this site has."""
-    return {"t": translate, "sections": [(translate(title), url) for title, url in sections]}
+    the main sections this site has, ``search_texts`` the search dialog's
+    texts when Pagefind searches the site (``assets/search.js``)."""
+    texts = {text: translate(text) for text in SEARCH_TEXTS} if search else None
+    return {"t": translate, "sections": [(translate(title), url) for title, url in sections], "search_texts": texts}
+
+
+#: The search dialog's interface texts.
+SEARCH_TEXTS = ("Search", "Close", "The search index could not be loaded.", "No results for “{term}”",
+                "1 result for “{term}”", "{count} results for “{term}”",
+                "Search needs the site served over the web. On this computer, open the offline copy (on the downloads page): its search works from a disk.")

@@ -31,7 +31,7 @@ from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
 from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
-from . import glue
+from . import glue, search
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 
@@ -87,6 +87,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         if self.offline_copy:
             config.use_directory_urls = False
         self.make_zip = self.settings.offline_zip and not self.offline_copy and not self.serving
+        self.pagefind = search.use_pagefind(config, self.settings.search, self.offline_copy)
         # Our theme folder sits after the user's custom_dir and before the
         # theme's own, so a fork can still override any template we override.
         theme_dir = glue.theme_dir()
@@ -221,7 +222,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             env.bytecode_cache = BYTECODE_CACHE
         if self.renderer is not None:
             env.globals["alliance"] = glue.theme_globals(self.translator, [
-                (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None])
+                (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None], search=self.pagefind)
         return env
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
@@ -233,7 +234,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             output = output.replace("</head>", head + "\n</head>", 1)
         if SIZE_ATTR in output:
             self.sized_pages.append(Path(page.file.abs_dest_path))
-        return output
+        return search.mark_searchable(output) if self.pagefind else output
 
     # Material reads search/search_index.js instead of the JSON when a page
     # is opened from file:// (its offline plugin writes it only in offline
@@ -262,7 +263,17 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         for path in missing:
             log.warning(f"alliance: the downloads page offers {path}, which this build did not make")
 
-    on_post_build = CombinedEvent(_search_script, _offline_and_sizes)
+    # Pagefind indexes the written pages (before the offline copy, which has the theme's search).
+    @event_priority(-80)
+    def _search_index(self, *, config: MkDocsConfig) -> None:
+        if self.pagefind:
+            try:
+                done = search.index_site(Path(config.site_dir))
+            except search.SearchIndexError as exc:
+                raise PluginError(f"alliance: search: {exc}") from None
+            log.info(f"Search: {done.pages} pages indexed by Pagefind in {done.seconds:.1f} s")
+
+    on_post_build = CombinedEvent(_search_script, _search_index, _offline_and_sizes)
 
     # Data folders outside docs_dir are watched too, so editing a case study
     # YAML file rebuilds the preview.

@@ -1,0 +1,165 @@
+/* Search with Pagefind's prebuilt index (the site's `search: pagefind`).
+ *
+ * Material's own search downloads and indexes the whole site before its
+ * first answer; Pagefind's index is split into chunks, and a query loads only
+ * the chunks its words need and the fragments of the results it shows. This
+ * script puts a search button in the header (with the shortcuts "/" and
+ * "s"), opens a dialog with Pagefind's interface on first use (nothing of the
+ * search is loaded before: at most a few hundred kB a query, whatever the
+ * size of the site) or when the address asks (?q=words, as the 404
+ * page's form does), and highlights the words searched for on the page a
+ * result leads to (?h=word).
+ *
+ * Pagefind reads its index with fetch(), which browsers refuse on file://:
+ * a page opened from a disk says so and points to the offline copy, whose
+ * pages use the theme's search, made for that.
+ */
+(function () {
+  "use strict";
+  var PARAM = "h";
+  var SVG = "http://www.w3.org/2000/svg";
+
+  /* On every page, before any page script: its own two helpers, not common.js's. */
+  function element(tag, attrs, text, ns) {
+    var el = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    if (text) el.textContent = text;
+    return el;
+  }
+  var texts = {};
+  try { texts = JSON.parse(document.querySelector("#ap-search-texts script").textContent) || {}; } catch (e) { /* English */ }
+  function t(text) { return Object.prototype.hasOwnProperty.call(texts, text) ? String(texts[text]) : text; }
+
+  function config() {
+    try { return JSON.parse(document.getElementById("__config").textContent); } catch (e) { return {}; }
+  }
+  /* The site's root and the index's folder, as absolute URLs (pages sit at any depth). */
+  var root = new URL((config().base || ".") + "/", location.href);
+  var bundle = new URL("pagefind/", root);
+
+  var dialog = null;
+  var opened = null;
+  var ui = null;
+
+  function load(tag, attrs) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement(tag);
+      Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+      el.onload = function () { resolve(el); };
+      el.onerror = function () { reject(new Error("not loaded: " + (attrs.src || attrs.href))); };
+      document.head.appendChild(el);
+    });
+  }
+
+  function build() {
+    dialog = element("dialog", { class: "ap-search", "aria-label": t("Search") });
+    var bar = element("div", { class: "ap-search__bar" });
+    bar.appendChild(element("h2", { class: "ap-search__title" }, t("Search")));
+    var close = element("button", { type: "button", class: "md-button ap-search__close" }, t("Close"));
+    close.addEventListener("click", function () { dialog.close(); });
+    bar.appendChild(close);
+    dialog.appendChild(bar);
+    var box = element("div", { id: "ap-search-ui", class: "ap-search__ui" });
+    box.appendChild(element("div", { id: "ap-search-input" }));
+    box.appendChild(element("p", { id: "ap-search-summary", class: "ap-search__summary", role: "status", "aria-live": "polite" }));
+    box.appendChild(element("div", { id: "ap-search-results" }));
+    dialog.appendChild(box);
+    /* A click on the backdrop (outside the dialog's box) closes it. */
+    dialog.addEventListener("click", function (event) {
+      var box = dialog.getBoundingClientRect();
+      var outside = event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom;
+      if (event.target === dialog && outside && (event.clientX || event.clientY)) dialog.close();
+    });
+    document.body.appendChild(dialog);
+  }
+
+  function start() {
+    if (opened) return opened;
+    if (location.protocol === "file:") {
+      document.getElementById("ap-search-ui").appendChild(element("p", { class: "ap-search__status", role: "status" },
+        t("Search needs the site served over the web. On this computer, open the offline copy (on the downloads page): its search works from a disk.")));
+      opened = Promise.resolve();
+      return opened;
+    }
+    opened = Promise.all([
+      load("link", { rel: "stylesheet", href: new URL("pagefind-modular-ui.css", bundle).href }),
+      load("script", { src: new URL("pagefind-modular-ui.js", bundle).href }),
+    ]).then(function () {
+      /* Pagefind's modular interface (15 kB; its full one is 120 kB): the
+       * box and the result list, which loads each result's fragment as it
+       * scrolls into view; the summary is ours, in the page's language. */
+      var M = window.PagefindModularUI;
+      var summary = document.getElementById("ap-search-summary");
+      var term = "";
+      ui = new M.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, highlightParam: PARAM });
+      ui.add(new M.Input({ containerElement: "#ap-search-input" }));
+      ui.add(new M.ResultList({ containerElement: "#ap-search-results" }));
+      ui.on("search", function (words) { term = words; });
+      ui.on("results", function (found) {
+        var n = (found && found.results || []).length;
+        summary.textContent = !term ? "" : n === 0 ? t("No results for “{term}”").replace("{term}", term)
+          : (n === 1 ? t("1 result for “{term}”") : t("{count} results for “{term}”")).replace("{term}", term).replace("{count}", n.toLocaleString(document.documentElement.lang || undefined));
+      });
+      var input = document.querySelector("#ap-search-input input");
+      if (input) input.setAttribute("aria-label", t("Search"));
+    }).catch(function () {
+      opened = null;
+      var box = document.getElementById("ap-search-ui");
+      box.textContent = "";
+      box.appendChild(element("p", { class: "ap-search__status", role: "status" }, t("The search index could not be loaded.")));
+    });
+    return opened;
+  }
+
+  /* Open the dialog; with `query`, search for it at once. */
+  function open(query) {
+    if (!dialog) build();
+    if (!dialog.open) dialog.showModal();
+    start().then(function () {
+      var input = dialog.querySelector("input");
+      if (input && typeof query === "string" && query) {
+        input.value = query;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      if (input) { input.focus(); input.select(); }
+    });
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName));
+  }
+
+  function button() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header) return;
+    var b = element("button", { type: "button", class: "md-header__button md-icon ap-search-button",
+                                   title: t("Search") + " (/)", "aria-label": t("Search"), "aria-haspopup": "dialog" });
+    var svg = element("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, "", SVG);
+    svg.appendChild(element("path", { d: "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5" }, "", SVG));
+    b.appendChild(svg);
+    b.addEventListener("click", function () { open(); });
+    header.insertBefore(b, header.querySelector(".md-header__source"));
+  }
+
+  /* The words a search result was found for, marked on the page it opens. */
+  function highlight() {
+    var words = new URLSearchParams(location.search).get(PARAM);
+    if (!words || location.protocol === "file:") return;
+    import(new URL("pagefind-highlight.js", bundle).href).then(function () {
+      if (window.PagefindHighlight) new window.PagefindHighlight({ highlightParam: PARAM, markContext: ".md-content" });
+    }).catch(function () { /* no index here: the page reads as it is */ });
+  }
+
+  button();
+  highlight();
+  /* ?q=words (the 404 page's search form, a bookmarked search) opens the search with them. */
+  var asked = new URLSearchParams(location.search).get("q");
+  if (asked) open(asked.slice(0, 200));
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.key === "/" || event.key === "s") {
+      event.preventDefault();
+      open();
+    }
+  });
+})();

@@ -1,0 +1,141 @@
+"""Search with Pagefind's prebuilt index (``search: pagefind``, the default).
+
+A query loads the chunks of its words and the fragments of the results it
+shows, not the whole site's index: checked in Chromium on the seed and on
+1,000 synthetic cases (where the results must be what reading every page
+would find). Latency and bytes per query are measured in ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, copy_project, run_mkdocs, serve
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synth  # noqa: E402
+
+
+def _search(page, query: str) -> list[str]:
+    """Open the search with "/", type ``query``; the result links shown."""
+    page.keyboard.press("/")
+    box = page.locator("dialog.ap-search input")
+    box.wait_for(timeout=15000)
+    box.fill(query)
+    page.wait_for_selector("dialog.ap-search .pagefind-modular-list-link", timeout=15000)
+    page.wait_for_function("() => /result/.test(document.getElementById('ap-search-summary').textContent)")
+    return page.locator("dialog.ap-search .pagefind-modular-list-link").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_the_site_is_indexed_by_pagefind_and_not_by_the_theme(seed_site: Path):
+    entry = json.loads((seed_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] >= 50
+    # The theme's search is off: no 11 MB index at 1,000 cases, no worker, no button of its own.
+    assert not (seed_site / "search/search_index.json").exists()
+    home = BeautifulSoup((seed_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.select_one("label[for='__search']") is None and home.select_one(".md-search") is None
+    assert any(s.get("src", "").endswith("assets/alliance/search.js") for s in home.select("script"))
+    texts = json.loads(home.select_one("#ap-search-texts script").string)
+    assert texts["Search"] == "Search"
+    # Only the articles are indexed; the 404 page has none.
+    case = BeautifulSoup((seed_site / "casestudies/conflict-to-collaboration/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert case.select("article[data-pagefind-body]") and len(case.select("[data-pagefind-body]")) == 1
+    assert "data-pagefind-body" not in (seed_site / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_query_finds_the_pages_and_highlights_the_words(page, seed_http: str):
+    page.goto(seed_http)
+    links = _search(page, "mediator")
+    assert links and all(seed_http in link for link in links)
+    assert any("conflict-to-collaboration" in link for link in links), links
+    # The excerpt marks the word, and the result opens with it marked on the page.
+    assert "mediator" in page.locator("dialog.ap-search mark").first.inner_text().lower()
+    first = next(link for link in links if "conflict-to-collaboration" in link)
+    assert "h=mediator" in first
+    page.goto(first)
+    page.wait_for_selector(".md-content mark", timeout=15000)
+    assert "mediator" in page.locator(".md-content mark").first.inner_text().lower()
+    assert page.context.blocked == []  # type: ignore[attr-defined]
+
+
+def test_the_search_dialog_is_reachable_and_closes(page, seed_http: str):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(seed_http)
+    button = page.get_by_role("button", name="Search")
+    button.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.ap-search")
+    dialog.locator("input").wait_for(timeout=15000)
+    assert page.evaluate("document.activeElement.matches('dialog.ap-search input')")
+    # A phone gets the whole screen, nothing wider than it.
+    box = dialog.bounding_box()
+    assert box["width"] <= 390 and page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+
+
+def test_the_404_form_opens_the_search_with_its_words(page, seed_http: str):
+    page.goto(seed_http + "?q=trust")
+    page.wait_for_selector("dialog.ap-search .pagefind-modular-list-link", timeout=15000)
+    assert page.locator("dialog.ap-search input").input_value() == "trust"
+
+
+def test_from_a_disk_the_search_points_to_the_offline_copy(page, seed_site: Path):
+    page.goto((seed_site / "index.html").as_uri())
+    page.keyboard.press("/")
+    status = page.locator("dialog.ap-search .ap-search__status")
+    status.wait_for(timeout=10000)
+    assert "offline copy" in status.inner_text()
+
+
+def test_material_search_stays_available_by_option(tmp_path):
+    project = copy_project(tmp_path / "project")
+    run_mkdocs(project, env={"ALLIANCE_SEARCH": "material"})
+    assert (project / "site/search/search_index.json").is_file() and not (project / "site/pagefind").exists()
+    bad = run_mkdocs(project, env={"ALLIANCE_SEARCH": "lunr"}, check=False)
+    assert bad.returncode != 0 and "search: 'lunr'" in bad.stdout + bad.stderr and "pagefind, material" in bad.stdout + bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("search-large") / "project"
+    synth.make_project(project, 1000)
+    run_mkdocs(project)
+    return project / "site"
+
+
+def test_at_1000_cases_a_query_finds_what_reading_every_page_finds(page, large_site: Path):
+    """The results are every page whose article has the word (Pagefind
+    shows them in pages of results: all are counted), and the query
+    downloads a small part of the index."""
+    word = "interfaith"
+    having = set()
+    for html_file in large_site.rglob("index.html"):
+        soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article[data-pagefind-body]")
+        if article is None:
+            continue
+        for ignored in article.select(".headerlink, .md-source-file, [data-ap-no-search]"):
+            ignored.decompose()
+        if re.search(rf"\b{word}\b", article.get_text(" "), re.I):
+            having.add(html_file.parent.relative_to(large_site).as_posix())
+    assert 5 < len(having) < 900, len(having)
+    base, server = serve(large_site)
+    try:
+        sizes: list[int] = []
+        page.on("response", lambda r: sizes.append(len(r.body())) if "/pagefind/" in r.url else None)
+        page.goto(base)
+        _search(page, word)
+        message = page.locator("#ap-search-summary").inner_text()
+        found = int(re.search(r"\d[\d,]*", message).group().replace(",", ""))
+        assert found == len(having), (message, len(having))
+        assert sum(sizes) < 300_000, sum(sizes)
+    finally:
+        server.shutdown()
