@@ -108,6 +108,7 @@ def _article(path: Path) -> str:
         return ""
     for button in article.select("a.md-content__button"):  # edit links differ by design
         button.decompose()
+    article.attrs.pop("data-pagefind-body", None)  # what our build's search indexes (the plain builds use the theme's)
     return re.sub(r"\s+", " ", str(article))
 
 

@@ -34,7 +34,7 @@
     try { return JSON.parse(document.getElementById("__config").textContent); } catch (e) { return {}; }
   }
   /* The site's root and the index's folder, as absolute URLs (pages sit at any depth). */
-  var root = new URL((config().base || ".") + "/", location.href);
+  var root = new URL(String(config().base || ".").replace(/\/+$/, "") + "/", location.href);  /* the 404 page's base is "/" */
   var bundle = new URL("pagefind/", root);
 
   var dialog = null;

@@ -11,6 +11,9 @@ numbers, so "page 31" means the same page in the kit and in the book. Links
 between pages of the kit keep working; links to pages it leaves out are
 removed (their text stays). The kit carries its own outline; it is not
 tagged (the book is), since the book's structure tree cannot be cut apart.
+
+The module is longer than 300 lines because a kit's front, its pages, its
+links and its outline are made together and only make sense together.
 """
 
 from __future__ import annotations
