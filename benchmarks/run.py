@@ -63,7 +63,7 @@ TARGETS = {
     "check_s": 2.0,                  # alliance check at N=1000
     "serve_s": 2.0,                  # serve rebuild at N=100
     "pdf_seed_s": 15.0,              # the seed guide's PDF adds less than this to a build
-    "pdf_speedup": 5.0,              # ~400 site pages: mkdocs-to-pdf / ours, PDF time
+    "pdf_speedup": 5.8,              # ~400 site pages: mkdocs-to-pdf / ours, PDF time (5.8x when #17 was filed)
 }
 
 
@@ -700,7 +700,7 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
     if ours is not None and peer is not None:
         speed = peer / ours
         rows.append(("~400 site pages: PDF time, mkdocs-to-pdf / ours", f"{speed:.1f}x ({fmt_s(peer)} / {fmt_s(ours)})",
-                     f"≥ {TARGETS['pdf_speedup']:.0f}x", verdict(speed >= TARGETS["pdf_speedup"])))
+                     f"≥ {TARGETS['pdf_speedup']:g}x", verdict(speed >= TARGETS["pdf_speedup"])))
     g = dict(results["graph"])
     if 1000 in g and 3000 in g:
         ratio = g[3000] / g[1000]
