@@ -43,8 +43,7 @@
 
   function load(tag, attrs) {
     return new Promise(function (resolve, reject) {
-      var el = document.createElement(tag);
-      Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+      var el = element(tag, attrs);
       el.onload = function () { resolve(el); };
       el.onerror = function () { reject(new Error("not loaded: " + (attrs.src || attrs.href))); };
       document.head.appendChild(el);

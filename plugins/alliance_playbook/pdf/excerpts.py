@@ -4,10 +4,10 @@ A kit's chapters (a phase, its steps, the worksheets and lessons they use)
 are already laid out in the book, so the kit is made from the book's own
 pages (pikepdf, on qpdf) after a cover and contents of its own (every
 kit's front is laid out in one document, so the stylesheet and fonts are
-read once): no page is
-laid out twice, and a kit costs a fraction of a second. Its pages keep the
-book's running heads and page numbers, and its contents list prints those
-numbers, so "page 31" means the same page in the kit and in the book. Links
+read once): no page is laid out twice, and a kit costs a fraction of a
+second. Its pages keep the book's running heads and page numbers, and its
+contents list prints those numbers, so "page 31" means the same page in
+the kit and in the book. Links
 between pages of the kit keep working; links to pages it leaves out are
 removed (their text stays). The kit carries its own outline; it is not
 tagged (the book is), since the book's structure tree cannot be cut apart.
@@ -153,7 +153,7 @@ def cut_excerpt(book: pikepdf.Pdf, fronts: Path, front_pages: range, contents_pa
         for i in reversed(range(len(kit.pages))):
             if i not in front_pages:
                 del kit.pages[i]
-        for key in ("/Names", "/Outlines", "/StructTreeRoot", "/MarkInfo"):
+        for key in ("/Names", "/Outlines"):  # the other kits' (the structure tree goes in _untag)
             if key in kit.Root:
                 del kit.Root[key]
         chosen = [i for node, _d in walk(nav) if node.path in prefix_of for i in ranges.get(prefix_of[str(node.path)], ())]
@@ -166,7 +166,7 @@ def cut_excerpt(book: pikepdf.Pdf, fronts: Path, front_pages: range, contents_pa
         for page in list(kit.pages)[offset:]:
             _relink(kit, page, new_index)
         for page in list(kit.pages)[:offset]:
-            _link_contents(kit, page, prefix_of, ranges, new_index)
+            _link_contents(kit, page, ranges, new_index)
         _untag(kit)
         _outline(kit, nav, prefix_of, ranges, new_index, options._("Contents"), contents_page)
         _describe(kit, options, nav)
@@ -176,8 +176,7 @@ def cut_excerpt(book: pikepdf.Pdf, fronts: Path, front_pages: range, contents_pa
         return len(kit.pages)
 
 
-def _link_contents(kit: pikepdf.Pdf, page: Any, prefix_of: dict[str, str], ranges: dict[str, range],
-                   new_index: dict[int, int]) -> None:
+def _link_contents(kit: pikepdf.Pdf, page: Any, ranges: dict[str, range], new_index: dict[int, int]) -> None:
     """A contents entry (a link to :data:`_CHAPTER` and its chapter) leads
     to the chapter's first page in the kit: one clickable area per entry
     (WeasyPrint gives one to every box inside a link), the largest."""
