@@ -112,6 +112,8 @@ class Settings:
     offline: bool = False
     #: The site's search (the plugin's ``search``, ALLIANCE_SEARCH): pagefind or material.
     search: str = "pagefind"
+    #: Whether ``mkdocs serve`` rebuilds only what an edit touches (adapters/preview.py).
+    partial_preview: bool = True
     pdf: PdfSettings = field(default_factory=PdfSettings)
 
     @property
@@ -179,6 +181,7 @@ def resolve(
         offline_zip=_env_flag(env, "ALLIANCE_OFFLINE_ZIP", flag(options.get("offline_copy", True), "offline_copy")),
         offline=_env_flag(env, "ALLIANCE_OFFLINE", False),
         search=_search(env.get("ALLIANCE_SEARCH", "").strip() or str(options.get("search", "pagefind"))),
+        partial_preview=_env_flag(env, "ALLIANCE_PARTIAL_PREVIEW", flag(options.get("partial_preview", True), "partial_preview")),
         pdf=_pdf(pdf, options, site, env),
     )
 

@@ -48,6 +48,9 @@ class AllianceConfig(Config):
     #: loads its whole index first). The offline copy always uses the
     #: theme's: Pagefind cannot read its index from file://.
     search = opt.Choice(("pagefind", "material"), default="pagefind")
+    #: ``mkdocs serve`` rebuilds only the pages an edit to content YAML
+    #: touches (false: every page, as MkDocs does); also ALLIANCE_PARTIAL_PREVIEW.
+    partial_preview = opt.Type(bool, default=True)
 
 
 class AlliancePdfConfig(Config):

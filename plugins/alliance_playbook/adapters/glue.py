@@ -3,9 +3,10 @@ settings, make the renderer, list the assets, word a failed load."""
 
 from __future__ import annotations
 
+import html as html_lib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import ContentError, summary
 from ..i18n import Translator, available_languages
@@ -131,3 +132,32 @@ def theme_globals(translate: Translator, sections: list[tuple[str, str]], *, sea
 SEARCH_TEXTS = ("Search", "Close", "The search index could not be loaded.", "No results for “{term}”",
                 "1 result for “{term}”", "{count} results for “{term}”",
                 "Search needs the site served over the web. On this computer, open the offline copy (on the downloads page): its search works from a disk.")
+
+
+def tags_slug_from_text(config: Any) -> None:
+    """Material's tags plugin makes a tag's anchor from its name, which we
+    hand over HTML-escaped (the theme prints it as is): slug the text the
+    reader sees, so "R&D" is ``tag:rd``, not ``tag:ramp-d``."""
+    for name in ("material/tags", "tags"):
+        plugin = config.plugins.get(name)
+        options = getattr(plugin, "config", None)
+        slugify = getattr(options, "tags_slugify", None)
+        if options is not None and slugify is not None and not isinstance(slugify, _UnescapedSlug):
+            options.tags_slugify = _UnescapedSlug(slugify)
+
+
+class _UnescapedSlug:
+    """A tags slug function that slugs the text a reader sees."""
+
+    def __init__(self, slugify: Any):
+        self.slugify = slugify
+
+    def __call__(self, text: str, separator: str) -> str:
+        return str(self.slugify(html_lib.unescape(text), separator))
+
+
+def handwritten_nav(docs_dir: Path) -> list[Any]:
+    """MkDocs' own order for a site without ``nav``: the home page, then by depth."""
+    pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+    pages.sort(key=lambda p: (p != "index.md", p.count("/"), p))
+    return pages

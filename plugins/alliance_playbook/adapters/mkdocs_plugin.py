@@ -8,7 +8,6 @@ error listing every one of them (``path:line:col: field: message``).
 from __future__ import annotations
 
 import gc
-import html as html_lib
 import posixpath
 import secrets
 from pathlib import Path
@@ -31,7 +30,7 @@ from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
 from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
-from . import glue, search
+from . import glue, preview, search
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 
@@ -51,11 +50,15 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     in_nav: set[str] = set()
     make_zip = False
     offline_copy = False
+    #: In ``mkdocs serve``: this build's side of the preview that rebuilds only what an edit touches.
+    rebuild: preview.Rebuild | None = None
+    writing = False
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
     # and so the generated sections can be added to the navigation.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.rebuild, self.writing = None, False  # (the instance lives on across `serve` rebuilds)
         try:
             self.settings: Settings = settings_for(config)
         except SettingsError as exc:
@@ -79,7 +82,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         if note is not None:
             loud, message = note
             (log.warning if loud else log.info)(message)  # asked for by name: loud (fails --strict)
-        _tags_slug_from_text(config)
+        glue.tags_slug_from_text(config)
         # The offline copy (ALLIANCE_OFFLINE=true, or Material's offline plugin
         # switched on) links pages as .html files, which open from a disk.
         offline = config.plugins.get("material/offline") or config.plugins.get("offline")
@@ -105,9 +108,14 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         polyfills = list(config.extra.get("polyfills") or [])
         if not any("iframe-worker" in url for url in polyfills):
             config.extra["polyfills"] = [*polyfills, glue.SHIM]
-        nav = list(config.nav) if config.nav is not None else _handwritten_nav(Path(config.docs_dir))
+        nav = list(config.nav) if config.nav is not None else glue.handwritten_nav(Path(config.docs_dir))
         config.nav = merged_nav(nav, self.project, glue.sections(self.settings, self.project), self.translator, self.settings.nav_limit)
         self.in_nav = nav_mentions(config.nav)
+        if self.serving:
+            search.stop_indexing()  # a preview's index of the last build, still being made
+            roots = [Path(p) for p in (config.config_file_path, config.docs_dir, config.theme.custom_dir, *config.watch) if p]
+            roots += [self.project.layout.casestudies, *(self.settings.root / d for d in self.settings.extra_dirs)]
+            self.rebuild = preview.Rebuild(self.project, config.nav, roots)
         return config
 
     # The renderer is made here, not in on_config: other plugins (Material's
@@ -129,6 +137,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         # A secret per build marks where deferred Markdown fields go; it never
         # reaches the output (so builds stay reproducible).
         self.nonce = secrets.token_hex(8)
+        self.writing = True
         self.renderer = self._make_renderer(config)
         self.heads: dict[str, str] = {}
         self.sized_pages: list[Path] = []
@@ -141,13 +150,25 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 files.remove(file)
         docs = Path(config.docs_dir).resolve()
         root = self.project.layout.root
-        for page in self.renderer.pages():
+        rebuild = self.rebuild
+        if rebuild is not None:
+            rebuild.keep_pages(self.renderer, self.nonce)
+        pages = self.renderer.pages()
+        if rebuild is not None and not rebuild.same_navigation(self.renderer, pages, self.in_nav):
+            pages = self.renderer.pages()
+        for page in pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is written by hand; the generated page is not used")
                 continue
             # Detail pages left out of a big sidebar are reached from their
             # index page: say so, or MkDocs warns about each one.
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in self.in_nav else InclusionLevel.NOT_IN_NAV
+            self.generated[page.src_uri] = page.edit_path or ""
+            if rebuild is not None:
+                file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+                if not rebuild.page(file, page):  # kept as the last build wrote it
+                    files.append(file)
+                    continue
             content = page.content
             if page.html_only:
                 content, self.blocks[page.src_uri] = split_html_blocks(content)
@@ -155,22 +176,28 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 content += islands_section(self.nonce, page.islands)
                 self.islands[page.src_uri] = len(page.islands)
             file = File.generated(config, page.src_uri, content=content, inclusion=inclusion)
-            self.generated[page.src_uri] = page.edit_path or ""
             if page.head:
                 self.heads[page.src_uri] = page.head
             if page.edit_path:
                 file.edit_uri = posixpath.relpath((root / page.edit_path).as_posix(), docs.as_posix())
             files.append(file)
-        for path, content in self.renderer.assets():
-            files.append(File.generated(config, path, content=content))
-        for path, content in self.renderer.data_files():
-            files.append(File.generated(config, path, content=content))
-        for path, data in glue.asset_files():
-            files.append(File.generated(config, path, content=data))
+        statics: list[tuple[str, str | bytes]] = [*self.renderer.assets(), *self.renderer.data_files(), *glue.asset_files()]
         if glue.SHIM in (config.extra.get("polyfills") or []):
-            path, data = glue.shim_file()
-            files.append(File.generated(config, path, content=data))
+            statics.append(glue.shim_file())
+        for path, data in statics:
+            file = File.generated(config, path, content=data)
+            if rebuild is not None:
+                rebuild.static(file, data)
+            files.append(file)
+        if rebuild is not None:
+            rebuild.written_by_hand(files.documentation_pages())
         return files
+
+    # A preview rebuild: pages not read again keep their titles in the navigation.
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.rebuild is not None:
+            self.rebuild.restore_titles(nav)
+        return nav
 
     # Hand-written pages may use [[kind:id]] links; they become ordinary
     # Markdown links to the target's page, which MkDocs then checks and
@@ -178,6 +205,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.generated_by is not None or self.project is None:
             return markdown
+        if self.rebuild is not None:
+            self.rebuild.mention(page.file.src_uri, markdown)
         return link_guide_page(markdown, page.file.src_uri, self.project)
 
     # The HTML blocks of generated pages skip Markdown (see split_html_blocks)
@@ -217,13 +246,22 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     # `serve` rebuild (see MemoryBytecodeCache).
     # Our theme templates (footer, 404) get their texts and the main
     # sections' addresses as `alliance`.
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    def _env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if env.bytecode_cache is None:
             env.bytecode_cache = BYTECODE_CACHE
         if self.renderer is not None:
             env.globals["alliance"] = glue.theme_globals(self.translator, [
                 (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None], search=self.pagefind)
         return env
+
+    # A preview rebuild: the tags plugin (on_env, priority 100) also lists the pages not read again.
+    @event_priority(110)
+    def _tags_of_kept_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.rebuild is not None:
+            self.rebuild.feed_tags(files, config)
+        return env
+
+    on_env = CombinedEvent(_tags_of_kept_pages, _env)
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
     # Markdown cannot reach; it is added to the finished HTML. Pages that
@@ -234,6 +272,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             output = output.replace("</head>", head + "\n</head>", 1)
         if SIZE_ATTR in output:
             self.sized_pages.append(Path(page.file.abs_dest_path))
+        if self.rebuild is not None:
+            self.rebuild.saw(page)
         return search.mark_searchable(output) if self.pagefind else output
 
     # Material reads search/search_index.js instead of the JSON when a page
@@ -266,7 +306,11 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     # Pagefind indexes the written pages (before the offline copy, which has the theme's search).
     @event_priority(-80)
     def _search_index(self, *, config: MkDocsConfig) -> None:
-        if self.pagefind:
+        if self.rebuild is not None and self.renderer is not None:
+            self.rebuild.finish(self.renderer.graph, self.renderer.mentions, Path(config.site_dir))
+            if self.pagefind:  # the preview shows the pages at once; its search follows
+                search.index_in_background(Path(config.site_dir))
+        elif self.pagefind:
             try:
                 done = search.index_site(Path(config.site_dir))
             except search.SearchIndexError as exc:
@@ -276,43 +320,22 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     on_post_build = CombinedEvent(_search_script, _search_index, _offline_and_sizes)
 
     # Data folders outside docs_dir are watched too, so editing a case study
-    # YAML file rebuilds the preview.
+    # YAML file rebuilds the preview; the rebuild writes only the pages the
+    # edit touches (see preview.py).
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project is not None and self.project.layout.casestudies.is_dir():
             server.watch(str(self.project.layout.casestudies))
+        if self.settings.partial_preview:
+            server.builder = preview.wrap_builder(server.builder)
         return server
+
+    # A preview build that failed once it began writing leaves the next to write everything.
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.rebuild is not None and self.writing:
+            preview.PREVIEW.reset()
 
 
 def _mend_toc(items: Any) -> None:
     for item in items or ():
         item.id = theme_safe_id(item.id)
         _mend_toc(item.children)
-
-
-def _tags_slug_from_text(config: MkDocsConfig) -> None:
-    """Material's tags plugin makes a tag's anchor from its name, which we
-    hand over HTML-escaped (the theme prints it as is): slug the text the
-    reader sees, so "R&D" is ``tag:rd``, not ``tag:ramp-d``."""
-    for name in ("material/tags", "tags"):
-        plugin = config.plugins.get(name)
-        options = getattr(plugin, "config", None)
-        slugify = getattr(options, "tags_slugify", None)
-        if options is not None and slugify is not None and not isinstance(slugify, _UnescapedSlug):
-            options.tags_slugify = _UnescapedSlug(slugify)
-
-
-class _UnescapedSlug:
-    """A tags slug function that slugs the text a reader sees."""
-
-    def __init__(self, slugify: Any):
-        self.slugify = slugify
-
-    def __call__(self, text: str, separator: str) -> str:
-        return str(self.slugify(html_lib.unescape(text), separator))
-
-
-def _handwritten_nav(docs_dir: Path) -> list[Any]:
-    """MkDocs' own order for a site without ``nav``: the home page, then by depth."""
-    pages = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
-    pages.sort(key=lambda p: (p != "index.md", p.count("/"), p))
-    return pages

@@ -19,6 +19,7 @@ loads its index with fetch(), which browsers refuse on file://.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -71,11 +72,41 @@ def mark_searchable(output: str) -> str:
     return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
 
 
+def _command(site_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
+            "--exclude-selectors", IGNORED, "--silent"]  # the language: each page's <html lang>
+
+
+#: The preview's indexing of its last build (``mkdocs serve``), while it runs.
+_RUNNING: list[subprocess.Popen[bytes]] = []
+
+
+def index_in_background(site_dir: Path) -> None:
+    """Start indexing ``site_dir`` and return: in ``mkdocs serve`` the pages
+    show at once and search follows a few seconds later. A failure is left
+    to the next full build, which reports it."""
+    stop_indexing()
+    with contextlib.suppress(OSError):
+        _RUNNING.append(subprocess.Popen(_command(site_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def stop_indexing() -> None:
+    """Stop the indexing :func:`index_in_background` started, if it still runs
+    (the next build writes the pages it reads)."""
+    while _RUNNING:
+        process = _RUNNING.pop()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def index_site(site_dir: Path) -> Indexed:
     """Write ``site_dir/pagefind/`` from the built pages (SearchIndexError if Pagefind fails)."""
     start = time.perf_counter()
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
-               "--exclude-selectors", IGNORED, "--silent"]  # the language: each page's <html lang>
+    command = _command(site_dir)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -90,4 +121,4 @@ def index_site(site_dir: Path) -> Indexed:
     return Indexed(pages, time.perf_counter() - start)
 
 
-__all__ = ["BUNDLE", "SEARCH_JS", "Indexed", "SearchIndexError", "index_site", "mark_searchable", "use_pagefind"]
+__all__ = ["BUNDLE", "SEARCH_JS", "Indexed", "SearchIndexError", "index_in_background", "index_site", "mark_searchable", "stop_indexing", "use_pagefind"]

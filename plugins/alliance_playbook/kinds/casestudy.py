@@ -226,6 +226,9 @@ class CaseStudyKind(Kind):
     def page(self, site: Site, case: CaseStudy) -> GeneratedPage:
         """The page of one case study, with its sector and metric charts, its
         related cases, and JSON-LD for search engines in the head."""
+        kept = site.kept(self.src(case.id))
+        if kept is not None:  # a preview rebuild that does not touch this case
+            return kept
         sectors = Counter(site.sector_of(p.type) for p in case.partners)
         sector_counts = [(site.translate(SECTOR_LABELS[s]), n) for s, n in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))]
         metrics = case.metrics

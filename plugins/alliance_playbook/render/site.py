@@ -123,6 +123,12 @@ class PageRenderer:
             pdf_kits=self.options.pdf_kits, kit_pdf=kit_pdf_path, file_size=size_placeholder,
         )
         self._builtin_cache: dict[str, bool] = {}
+        #: A preview rebuild's pages that stay as they were: given a page's
+        #: source, the previous build's page, taken instead of rendering it.
+        self.keep: Callable[[str], GeneratedPage | None] | None = None
+        #: Page source -> the items it names by wiki link (filled while rendering).
+        self.mentions: dict[str, set[tuple[str, str]]] = {}
+        self._rendering = ""
         self._data_files: list[tuple[str, str]] | None = None
         self.env.filters["period"] = self.period
         self.env.filters["mdh"] = plain  # kept for templates of forks
@@ -163,6 +169,7 @@ class PageRenderer:
         return getattr(target, "title", id_) if target is not None else id_
 
     def _render_wikilink(self, link: WikiLink, page_url: str) -> str:
+        self.mentions.setdefault(self._rendering, set()).add((link.kind, link.id))
         text = link.text or self.title_of(link.kind, link.id)
         href = relative_url(page_url, self.url(link.kind, link.id))
         return f'<a href="{Markup.escape(href)}" class="ap-xref">{plain(text)}</a>'
@@ -217,6 +224,7 @@ class PageRenderer:
         def md(text: str | None, inline: bool = False) -> Markup:
             return self.md.render(text, page_url, inline)
 
+        self._rendering = src_uri
         return self.env.get_template(template).render(link=link, asset=asset, md=md, page_url=page_url, **context)
 
     def page(self, template: str, src: str, title: str, kind: str, entity: Any = None, scripts: tuple[str, ...] = (),
@@ -229,6 +237,9 @@ class PageRenderer:
         ``book=False`` keeps a page that only makes sense on screen (the
         downloads) out of the PDF (front matter ``book: false``).
         """
+        kept = self.kept(src)
+        if kept is not None:
+            return kept
         self.md.take_islands()
         body = self.render(template, src, title=title, scripts=scripts, **context)
         islands = self.md.take_islands()
@@ -240,6 +251,10 @@ class PageRenderer:
             body += "\n" + "".join(f'<script src="{asset(f"{ASSET_DIR}/{name}")}" defer></script>\n' for name in ("common.js", *scripts))
         return GeneratedPage(src, head + body, title, kind, getattr(entity, "id", ""), edit, scripts,
                              html_only=self._builtin(template), islands=islands)
+
+    def kept(self, src: str) -> GeneratedPage | None:
+        """The previous build's page at ``src`` when a preview rebuild keeps it (see adapters/preview.py)."""
+        return self.keep(src) if self.keep is not None else None
 
     def _builtin(self, template: str) -> bool:
         """Whether ``template`` is ours rather than a fork's override (which
