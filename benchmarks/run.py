@@ -50,6 +50,7 @@ ROOT = BENCH.parent
 WORK = BENCH / "work"
 PY = sys.executable
 sys.path.insert(0, str(BENCH))
+import scale  # noqa: E402
 import synth  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": "0"}
@@ -63,7 +64,12 @@ TARGETS = {
     "check_s": 2.0,                  # alliance check at N=1000
     "serve_s": 2.0,                  # serve rebuild at N=100
     "pdf_seed_s": 15.0,              # the seed guide's PDF adds less than this to a build
-    "pdf_speedup": 5.8,              # ~400 site pages: mkdocs-to-pdf / ours, PDF time (5.8x when #17 was filed)
+    "pdf_speedup": 5.8,
+    "serve_1000_s": 1.5,             # partial serve rebuild at N=1000 (issue #19)
+    "serve_3000_s": 3.0,             # and at N=3000
+    "search_1000_s": 0.3,            # first search results at N=1000
+    "search_10000_s": 0.5,           # and at N=10000
+    "memory_ratio": 1.3,             # our build's peak memory / plain MkDocs', N=1000              # ~400 site pages: mkdocs-to-pdf / ours, PDF time (5.8x when #17 was filed)
 }
 
 
@@ -255,13 +261,15 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def serve_rebuilds(project: Path, case_ids: list[str], log: Path, rounds: int = 3, timeout: float = 900) -> dict:
-    """Save one case YAML at a time; time until its page is served with the new text."""
+def serve_rebuilds(project: Path, case_ids: list[str], log: Path, rounds: int = 3, timeout: float = 900, partial: bool = True) -> dict:
+    """Save one case YAML at a time; time until its page is served with the new text
+    (``partial``: with the preview's partial rebuild, else every page each time)."""
     port = _free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "wb")  # noqa: SIM115 - held open for the server's whole life, closed in finally
     proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
-                            cwd=project, stdout=out, stderr=subprocess.STDOUT, env=ENV, start_new_session=True)
+                            cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**ENV, "ALLIANCE_PARTIAL_PREVIEW": "1" if partial else "0"})
     originals: dict[Path, str] = {}
     result: dict = {"served": [], "served_cpu": [], "logged": []}
     try:
@@ -605,14 +613,18 @@ def report(results: dict) -> str:
 
     if results["serve"]:
         L += ["## `mkdocs serve`: saving one case YAML until its page is served with the new text", "",
-              "| N | first build | served (median, wall) | CPU of the server meanwhile | rebuild logged done | rounds |", "|---|---|---|---|---|---|"]
-        for n, s in results["serve"].items():
+              "| N | rebuild | first build | served (median, wall) | CPU of the server meanwhile | rebuild logged done | rounds |", "|---|---|---|---|---|---|---|"]
+        for key, s in sorted(results["serve"].items(), key=lambda kv: (abs(kv[0]), kv[0] < 0)):
+            n, how = abs(key), "partial" if key > 0 else "every page"
             if "error" in s:
-                L.append(f"| {n} | error: {s['error']} | | | | |")
+                L.append(f"| {n} | {how} | error: {s['error']} | | | | |")
                 continue
-            L.append(f"| {n} | {fmt_s(s['first_build'])} | {fmt_s(statistics.median(s['served']))} | {fmt_s(statistics.median(s['served_cpu']))} "
+            L.append(f"| {n} | {how} | {fmt_s(s['first_build'])} | {fmt_s(statistics.median(s['served']))} | {fmt_s(statistics.median(s['served_cpu']))} "
                      f"| {fmt_s(statistics.median(s['logged']))} | {len(s['served'])} |")
         L.append("")
+
+    if results.get("search"):
+        L += scale.search_table(results["search"])
 
     L += ["## PDF", ""]
     if not results["pdf"]:
@@ -687,6 +699,31 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
         else:
             text, ok = f"{fmt_s(v)} (server CPU {cpu:.2f} s)", v <= TARGETS["serve_s"]
         rows.append(("N=100: `mkdocs serve` rebuild after one YAML edit", text, f"≤ {TARGETS['serve_s']:.0f} s", verdict(ok)))
+    for n, target in ((1000, TARGETS["serve_1000_s"]), (3000, TARGETS["serve_3000_s"])):
+        sv = results["serve"].get(n)
+        if sv and "error" not in sv:
+            v, cpu = statistics.median(sv["served"]), statistics.median(sv["served_cpu"])
+            full_row = results["serve"].get(-n) or {}
+            versus = f"; every page: {fmt_s(statistics.median(full_row['served']))}" if full_row.get("served") else ""
+            rows.append((f"N={n}: `mkdocs serve` partial rebuild after one case edit", f"{fmt_s(v)} (server CPU {cpu:.2f} s{versus})",
+                         f"< {target:.1f} s", verdict(v < target)))
+    for n, row in (results.get("search") or {}).items():
+        ours = row.get("pagefind", {})
+        limit = TARGETS["search_1000_s"] if n <= 1000 else TARGETS["search_10000_s"]
+        if "seconds" in ours:
+            theirs = row.get("material", {})
+            versus = f"; Material's {fmt_s(theirs['seconds'])}, {theirs['bytes'] / 1024:.0f} KB" if "seconds" in theirs else ""
+            rows.append((f"N={n}: search, first results / downloaded", f"{fmt_s(ours['seconds'])} / {ours['bytes'] / 1024:.0f} KB{versus}",
+                         f"< {limit:.1f} s / ≤ 300 KB", verdict(ours["seconds"] < limit and ours["bytes"] <= 300 * 1024)))
+        build = ours.get("build")
+        if n >= 10000 and build:
+            rows.append((f"N={n}: build (with the search index)", f"{fmt_s(build[0])}, {build[2]:.0f} MB",
+                         "< 180 s, < 2.5 GB", verdict(build[0] < 180 and build[2] < 2560)))
+    b = results["builds"].get(1000)
+    if b and len(b["ours"]) and len(b["plain"]):
+        ratio = b["ours"].rss_mb / b["plain"].rss_mb
+        rows.append(("N=1000: peak memory, ours / plain MkDocs", f"{ratio:.2f} ({b['ours'].rss_mb:.0f} / {b['plain'].rss_mb:.0f} MB)",
+                     f"≤ {TARGETS['memory_ratio']}", verdict(ratio <= TARGETS["memory_ratio"])))
     pdf = {(r["site"], r["variant"]): r for r in results.get("pdf") or [] if "with" in r}
 
     def pdf_adds(site: str, variant: str) -> float | None:
@@ -718,12 +755,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10,100,1000,3000" if full else "10,100,1000", help="comma-separated case counts")
     parser.add_argument("--repeats", type=int, default=3, help="alternating runs per variant (median)")
     parser.add_argument("--large-repeats", type=int, default=2, help="runs per variant at N >= 1000 (default 2: keeps `make bench` near 15 minutes)")
-    parser.add_argument("--skip", default="", help="comma-separated: builds, stages, check, serve, pdf, attribution, profile")
+    parser.add_argument("--skip", default="", help="comma-separated: builds, stages, check, serve, search, pdf, attribution, profile")
     parser.add_argument("--graph-sizes", type=lambda v: [int(x) for x in v.split(",") if x.strip()], default=[3000],
                         help="extra sizes at which only the link graph is timed (default 3000)")
     parser.add_argument("--no-pdf-large", dest="pdf_large", action="store_false",
                         help="skip the PDF of ~400 site pages (about 8 minutes, mostly mkdocs-to-pdf)")
     parser.add_argument("--pdf-large", dest="pdf_large", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
+    parser.add_argument("--serve-sizes", type=lambda v: [int(x) for x in v.split(",") if x.strip()], default=[100, 1000, 3000],
+                        help="sizes at which mkdocs serve is timed, with and without the partial rebuild (default 100,1000,3000)")
+    parser.add_argument("--search-sizes", type=lambda v: [int(x) for x in v.split(",") if x.strip()], default=[1000, 10000],
+                        help="sizes at which search is timed in Chromium, ours and Material's (default 1000,10000; the 10,000-case builds take minutes)")
     parser.add_argument("--profile-n", type=int, default=1000, help="size for the cProfile section")
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
@@ -777,15 +818,26 @@ def main(argv: list[str] | None = None) -> int:
                     loads.append(os.getloadavg()[0])
                     print(f"  {name:9s} run {r + 1}: {s.wall:6.2f} s wall, {s.cpu:6.2f} s CPU, {s.rss_mb:5.0f} MB", flush=True)
             results["builds"][n] = {**series, "info": info}
-        if "serve" not in skip and n >= 100:
-            synthetic = sorted(p.stem for p in (base / "project/casestudies").glob("*-[0-9]*.yml"))
-            picks = [synthetic[len(synthetic) // 4], synthetic[len(synthetic) // 2], synthetic[3 * len(synthetic) // 4]]
-            try:
-                results["serve"][n] = serve_rebuilds(base / "project", picks, base / "logs/serve.log", rounds=3)
-                print(f"  serve: {[round(x, 2) for x in results['serve'][n]['served']]} s", flush=True)
-            except RuntimeError as exc:
-                results["serve"][n] = {"error": str(exc)}
         loads.append(os.getloadavg()[0])
+
+    # mkdocs serve, with and without the partial rebuild, at the serve sizes.
+    for n in args.serve_sizes if "serve" not in skip else []:
+        base = WORK / f"n{n}" if n in sizes else WORK / f"serve-n{n}"
+        if n not in sizes and not (base / "stamp.json").is_file():
+            synth.make_project(base / "project", n)
+            (base / "stamp.json").write_text(json.dumps({"synth": synth.VERSION}))
+        synthetic = sorted(p.stem for p in (base / "project/casestudies").glob("*-[0-9]*.yml"))
+        picks = [synthetic[len(synthetic) // 4], synthetic[len(synthetic) // 2], synthetic[3 * len(synthetic) // 4]]
+        for partial in (True, False):
+            key = n if partial else -n  # the full rebuilds' row
+            print(f"serve N={n} ({'partial' if partial else 'every page'})", flush=True)
+            try:
+                results["serve"][key] = serve_rebuilds(base / "project", picks, base / f"logs/serve-{partial}.log", rounds=3, partial=partial)
+                print(f"  serve: {[round(x, 2) for x in results['serve'][key]['served']]} s", flush=True)
+            except RuntimeError as exc:
+                results["serve"][key] = {"error": str(exc)}
+    if "search" not in skip and args.search_sizes:
+        results["search"] = scale.search_benchmarks(args.search_sizes, WORK, measure, ENV)
 
     # The link graph alone at sizes without full builds (N=3000 by default), so
     # every run shows whether it grows linearly past the sizes built.

@@ -171,6 +171,12 @@ class Known:
     #: Items that exist but are not built (draft case studies), by kind.
     hidden: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
+    def signature(self) -> int:
+        """A hash of what a reference is checked against: a file's problems
+        stay the same while its bytes and this do."""
+        return hash((tuple((kind, tuple(ids)) for kind, ids in self.ids.items()), tuple(self.nouns.items()),
+                     tuple((kind, tuple(sorted(ids))) for kind, ids in self.hidden.items())))
+
     def problem(self, kind: str, id_: str, *, link: bool) -> str | None:
         """Why ``kind:id_`` cannot be linked to, or None."""
         if kind not in self.nouns:

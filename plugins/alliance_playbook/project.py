@@ -109,11 +109,12 @@ def load_project(
     files = {kind.name: reader.kind_files(kind) for kind in registry}
     unique = {name: unique_files(items) for name, items in files.items()}
     known = _known(registry, unique, include_drafts)
+    signature = known.signature() if cache is not None else 0
     for items in files.values():
         for f in items:
             reader.problems.extend(f.problems)
             if f.loaded is not None:
-                reader.problems.extend(reference_problems(f.kind.model, f.data, f.loaded.source, known, f.prefix))
+                reader.problems.extend(_references(f, known, cache, signature))
 
     guide_pages = reader.guide_pages()
     reader.files += len(guide_pages)
@@ -136,6 +137,19 @@ def load_project(
     if reader.problems.errors:
         raise ContentError(reader.problems.errors, files_checked=reader.files)
     return project
+
+
+def _references(f: ContentFile, known: Known, cache: FileCache | None, signature: int) -> list[Problem]:
+    """A file's broken references; from ``cache`` while its bytes and the known ids are as they were."""
+    assert f.loaded is not None
+    if cache is None or not f.digest or f.prefix:
+        return reference_problems(f.kind.model, f.data, f.loaded.source, known, f.prefix)
+    kind, path, key = "references:" + f.kind.name, Path(f.display), f"{f.digest}:{signature}"
+    hit: list[Problem] | None = cache.get(kind, path, key)
+    if hit is None:
+        hit = reference_problems(f.kind.model, f.data, f.loaded.source, known, f.prefix)
+        cache.put(kind, path, key, hit)
+    return hit
 
 
 def _known(registry: Registry, unique: dict[str, list[ContentFile]], include_drafts: bool) -> Known:

@@ -91,6 +91,8 @@ class ContentFile:
     entity: Any = None
     problems: list[Problem] = field(default_factory=list)
     prefix: tuple[Any, ...] = ()  # an item's place in a list file
+    #: The hash of the file's bytes (FileCache.digest), when a cache read it.
+    digest: str = ""
 
     @property
     def data(self) -> Any:
@@ -209,7 +211,7 @@ class ProjectReader:
             stem = "" if name_problems else path.name.rsplit(".", 1)[0]
             if entity is not None and stem and loaded is not None:
                 entity.bind(stem, loaded.source)
-            out.append(ContentFile(kind, stem, display, loaded, entity if stem else None, name_problems + problems))
+            out.append(ContentFile(kind, stem, display, loaded, entity if stem else None, name_problems + problems, digest=digest))
         return out
 
     def list_files(self, kind: Kind, path: Path) -> list[ContentFile]:

@@ -3,6 +3,9 @@
 It loads and validates the project once per build, hands the generated pages
 to MkDocs as virtual files, and turns content problems into a clean build
 error listing every one of them (``path:line:col: field: message``).
+
+It is longer than 300 lines because it is where every MkDocs event the
+site needs meets the model: each handler is short and says why it is there.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from ..settings import Settings, SettingsError
 from . import glue, preview, search
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
+from .rebuild import Rebuild
 
 log = get_plugin_logger(__name__)
 
@@ -51,7 +55,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     make_zip = False
     offline_copy = False
     #: In ``mkdocs serve``: this build's side of the preview that rebuilds only what an edit touches.
-    rebuild: preview.Rebuild | None = None
+    rebuild: Rebuild | None = None
     writing = False
 
     # on_config runs first, before MkDocs reads the docs folder: load and
@@ -115,7 +119,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             search.stop_indexing()  # a preview's index of the last build, still being made
             roots = [Path(p) for p in (config.config_file_path, config.docs_dir, config.theme.custom_dir, *config.watch) if p]
             roots += [self.project.layout.casestudies, *(self.settings.root / d for d in self.settings.extra_dirs)]
-            self.rebuild = preview.Rebuild(self.project, config.nav, roots)
+            self.rebuild = Rebuild(self.project, config.nav, roots)
         return config
 
     # The renderer is made here, not in on_config: other plugins (Material's

@@ -15,8 +15,11 @@ compared with what the last build read.
   no single item (indexes, the explore map, the checklist, the data pages).
   Every other generated page keeps the previous build's Markdown, unread.
 - Anything else (``mkdocs.yml``, a template, a hand-written page, an added
-  or removed file outside the content YAML), or an edit that changes the
-  navigation or a tag, rebuilds everything.
+  or removed file outside the content YAML), or an edit that changes a
+  title in the navigation, rebuilds everything.
+
+This module keeps the session's state and plans each rebuild;
+:mod:`.rebuild` is a build's side of it, called from the plugin's events.
 
 Correctness is tested by comparison: after an edit, every page of the
 partial rebuild equals the page a clean build of the edited project writes
@@ -36,7 +39,6 @@ from typing import Any
 from ..graph import LinkGraph
 from ..kinds.base import GeneratedPage
 from ..project import Project
-from ..wikilinks import find_links
 
 log = logging.getLogger("mkdocs.plugins.alliance_playbook.preview")
 
@@ -87,10 +89,16 @@ class Preview:
     #: content an edit to which can be partial: set by every build.
     roots: list[Path] = field(default_factory=list)
     content: list[Path] = field(default_factory=list)
+    #: The data export's items, kept between rebuilds (render.exports).
+    exports: dict[Any, Any] = field(default_factory=dict)
+    #: What the last build did: "partial", "everything" (a dirty build that
+    #: wrote every page) or "full"; the pages it wrote; the pages in all.
+    report: tuple[str, int, int] = ("full", 0, 0)
 
     def reset(self) -> None:
         """Forget everything: the next build is a full one."""
         self.built, self.partial, self.snapshot, self.last_snapshot = None, False, {}, {}
+        self.exports.clear()
 
     def plan(self) -> str:
         """Take a snapshot of what the builds read and decide the next build:
@@ -188,177 +196,6 @@ def _scan(path: str, out: Snapshot) -> None:
 PREVIEW = Preview()
 
 
-def _unmodified() -> bool:
-    return False
-
-
-def _modified() -> bool:
-    return True
-
-
-class Rebuild:
-    """One preview build's side: which files it writes, and what it leaves
-    for the next. Made in the plugin's ``on_config`` once the project is
-    loaded and the navigation made; its methods follow the build's events."""
-
-    def __init__(self, project: Project, nav: Any, roots: list[Path]):
-        self.preview = PREVIEW
-        self.nav = nav_signature(nav)
-        self.project = project
-        built = PREVIEW.built
-        PREVIEW.roots = roots
-        PREVIEW.content = [project.layout.content, project.layout.casestudies]
-        if built is None or not PREVIEW.partial:
-            PREVIEW.snapshot = snapshot(roots)  # what this build reads (the first is not the wrapper's)
-        #: Only the touched pages are written; ``everything``: a dirty build
-        #: (the files of the last are in place) that must write every page.
-        self.partial = PREVIEW.partial and built is not None and built.nav == self.nav
-        self.everything = PREVIEW.partial and not self.partial
-        self.why = "" if self.partial else "the navigation changed"
-        self.touched: set[str] = set()
-        self.pages: dict[str, GeneratedPage] = {}
-        self.nonces: dict[str, str] = {}
-        self.statics: dict[str, str | bytes] = {}
-        self.titles = dict(built.titles) if built else {}
-        self.mentions = dict(built.mentions) if built else {}
-        self.outputs = dict(built.outputs) if built else {}
-        self.written = 0
-        self.nonce = ""
-
-    def keep_pages(self, renderer: Any, nonce: str) -> None:
-        """Before the pages are made: the renderer takes the previous build's
-        page for each one the edit does not touch."""
-        self.nonce = nonce
-        built = self.preview.built
-        if not self.partial or built is None:
-            return
-        self.touched = touched = self.preview.touched(self.project, renderer.graph, renderer.src)
-
-        def keep(src: str) -> GeneratedPage | None:
-            return None if src in touched else built.pages.get(src)
-
-        renderer.keep = keep
-
-    def same_navigation(self, renderer: Any, pages: list[GeneratedPage], in_nav: set[str]) -> bool:
-        """Whether the pages the navigation lists keep their titles (a step's,
-        a lesson's): when one changed, every page's sidebar shows it, and this
-        build writes every page (True: nothing to do)."""
-        built = self.preview.built
-        if not self.partial or built is None:
-            return True
-        if all(page.title == built.pages[page.src_uri].title for page in pages if page.src_uri in in_nav and page.src_uri in built.pages):
-            return True
-        self.partial, self.everything, self.why = False, True, "a title in the navigation changed"
-        renderer.keep = None
-        return False
-
-    def page(self, file: Any, page: GeneratedPage) -> bool:
-        """A generated page joins the files; False when it is kept as it was
-        (its Markdown is not read again, its file not written)."""
-        built = self.preview.built
-        before = built.pages.get(page.src_uri) if built is not None else None
-        if self.partial and built is not None and before is not None and (before is page or _same(page, self.nonce, before, built.nonces[page.src_uri])):
-            # Untouched, or touched and made again just as it was (a lesson's
-            # case pages when its body changed): the last build's file stands.
-            self.pages[page.src_uri], self.nonces[page.src_uri] = before, built.nonces[page.src_uri]
-            file.__dict__["is_modified"] = _unmodified
-            return False
-        self.pages[page.src_uri], self.nonces[page.src_uri] = page, self.nonce
-        return True
-
-    def static(self, file: Any, content: str | bytes) -> None:
-        """A generated file (a script, a data export): not written again when unchanged."""
-        self.statics[file.src_uri] = content
-        built = self.preview.built
-        if (self.partial or self.everything) and built is not None and built.statics.get(file.src_uri) == content:
-            file.__dict__["is_modified"] = _unmodified
-
-    def written_by_hand(self, files: Iterable[Any]) -> None:
-        """Hand-written pages: written again when this build writes
-        everything, or when they name a changed item by wiki link."""
-        for file in files:
-            if file.src_uri not in self.pages and (self.everything or file.src_uri in self.touched):
-                file.__dict__["is_modified"] = _modified
-
-    def restore_titles(self, nav: Any) -> None:
-        """Pages that are not read again keep the title and metadata the last
-        build found, for the navigation of the pages that are."""
-        if not self.partial:
-            return
-        for page in nav.pages:
-            if not page.file.is_modified() and page.file.src_uri in self.titles:
-                title, meta = self.titles[page.file.src_uri]
-                page.title, page.meta = title, dict(meta)
-
-    def mention(self, src: str, markdown: str) -> None:
-        """A hand-written page's Markdown, before its wiki links are resolved."""
-        names = {(link.kind, link.id) for link in find_links(markdown)} if "[[" in markdown else set()
-        self.mentions[src] = names | {TAGS_LISTING} if "<!-- material/tags" in markdown else names
-
-    def feed_tags(self, files: Any, config: Any) -> None:
-        """Before the tags plugin lists the tags (its ``on_env``): the pages
-        not read again give it the tags the last build read from them, in
-        the order of the pages, as a full build would."""
-        plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
-        mappings = getattr(plugin, "mappings", None)
-        if not self.partial or mappings is None or not plugin.config.enabled:
-            return
-        pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        for page in pages:
-            if not page.file.is_modified() and page.file.src_uri in self.titles:
-                title, meta = self.titles[page.file.src_uri]
-                page.title, page.meta = title, dict(meta)
-                if plugin.filter(page.file):
-                    mappings.add(page, "")
-        order = {page.url: n for n, page in enumerate(pages)}
-        mappings.data = dict(sorted(mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
-
-    def saw(self, page: Any) -> None:
-        """A page was written (``on_post_page``)."""
-        src = page.file.src_uri
-        self.titles[src] = (page.title, dict(page.meta))
-        self.outputs[src] = page.file.abs_dest_path
-        self.written += 1
-
-    def finish(self, graph: LinkGraph, renderer_mentions: dict[str, set[Key]], site_dir: Path) -> None:
-        """The build is done: drop the pages of items that are gone, and
-        remember what was made for the next rebuild."""
-        generated = {src: m for src, m in renderer_mentions.items() if src in self.pages}
-        self.mentions.update(generated)
-        built = self.preview.built
-        if built is not None and (self.partial or self.everything):
-            for src in set(built.pages) - set(self.pages):
-                _remove_output(self.outputs.pop(src, ""), site_dir)
-                self.titles.pop(src, None)
-                self.mentions.pop(src, None)
-            for path in set(built.statics) - set(self.statics):  # such as the cards of an index no longer large
-                _remove_output(str(site_dir / path), site_dir)
-        self.preview.commit(Built(self.project, graph, self.nav, self.pages, self.nonces, self.statics, self.titles, self.mentions, self.outputs))
-        total = len(self.outputs)
-        if self.partial:
-            log.info(f"Preview: {self.written} of {total} pages written again (the rest are as the last build left them)")
-        elif self.everything:
-            log.info(f"Preview: every page written again ({self.why})")
-
-
-def _same(page: GeneratedPage, nonce: str, before: GeneratedPage, old_nonce: str) -> bool:
-    """Whether two builds made the same page (each marks its deferred fields with its own secret)."""
-    return (page.head == before.head and page.title == before.title and page.islands == before.islands
-            and page.content.replace(nonce, old_nonce) == before.content and page.edit_path == before.edit_path)
-
-
-def _remove_output(path: str, site_dir: Path) -> None:
-    """Remove a page this preview wrote, and its folder when left empty."""
-    if not path:
-        return
-    target = Path(path)
-    if not target.is_relative_to(site_dir) or not target.is_file():
-        return
-    target.unlink()
-    if target.parent != site_dir and not any(target.parent.iterdir()):
-        target.parent.rmdir()
-
-
 class _DirtyNotice(logging.Filter):
     """MkDocs warns that a dirty build may leave navigation inaccurate: ours does not."""
 
@@ -400,4 +237,4 @@ def wrap_builder(builder: Callable[..., None]) -> Callable[..., None]:
     return rebuild
 
 
-__all__ = ["PREVIEW", "Built", "Preview", "Rebuild", "changed_items", "nav_signature", "snapshot", "wrap_builder"]
+__all__ = ["PREVIEW", "TAGS_LISTING", "Built", "Preview", "changed_items", "nav_signature", "snapshot", "wrap_builder"]

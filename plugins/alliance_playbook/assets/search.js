@@ -91,7 +91,9 @@
       var summary = document.getElementById("ap-search-summary");
       var term = "";
       ui = new M.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, highlightParam: PARAM });
-      ui.add(new M.Input({ containerElement: "#ap-search-input" }));
+      /* Pagefind waits 300 ms after a key by default: 80 ms still lets a
+       * typist finish a word, and answers sooner. */
+      ui.add(new M.Input({ containerElement: "#ap-search-input", debounceTimeoutMs: 80 }));
       ui.add(new M.ResultList({ containerElement: "#ap-search-results" }));
       ui.on("search", function (words) { term = words; });
       ui.on("results", function (found) {

@@ -11,6 +11,7 @@ index page only, so the page itself stays small and it works from
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -39,6 +40,7 @@ _MARKS = re.compile(r"[*_`#>|~]+|<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=8192)  # a preview rebuild asks again for every case's
 def searchable(markdown: str | None) -> str:
     """The words of a Markdown field, one line, without its syntax."""
     if not markdown:

@@ -21,12 +21,33 @@ from ..urls import src_to_url
 SCHEMA_VERSION = 1
 
 
-def playbook_json(project: Project, graph: LinkGraph, site_name: str = "") -> str:
-    """Every published item with its resolved links, kind by kind in playbook order."""
-    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "site_name": site_name}
+#: (kind, id) -> an item's export and its text, kept between preview rebuilds.
+ExportCache = dict[tuple[str, str], tuple[dict[str, Any], str]]
+
+
+def playbook_json(project: Project, graph: LinkGraph, site_name: str = "", cache: ExportCache | None = None) -> str:
+    """Every published item with its resolved links, kind by kind in playbook order.
+
+    The text is ``json.dumps(data, indent=1)``, written item by item so that
+    ``cache`` (a preview's) can keep the text of an item whose export did not
+    change: with an indent, Python's JSON encoder is the slow pure-Python one."""
+    head = json.dumps({"schema_version": SCHEMA_VERSION, "site_name": site_name}, ensure_ascii=False, indent=1)
+    parts = [head[:-2]]
+    fresh: ExportCache = {}
     for kind in project.registry:
-        data[kind.export_key] = [kind.export(item, graph, src_to_url(kind.src(id_, item))) for id_, item in project.items(kind.name).items()]
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        texts = []
+        for id_, item in project.items(kind.name).items():
+            export = kind.export(item, graph, src_to_url(kind.src(id_, item)))
+            hit = cache.get((kind.name, id_)) if cache is not None else None
+            text = hit[1] if hit is not None and hit[0] == export else json.dumps(export, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+            fresh[(kind.name, id_)] = (export, text)
+            texts.append(text)
+        key = json.dumps(kind.export_key, ensure_ascii=False)
+        parts.append(f",\n {key}: [\n  " + ",\n  ".join(texts) + "\n ]" if texts else f",\n {key}: []")
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
+    return "".join(parts) + "\n}\n"
 
 
 DATAPACKAGE = "data/datapackage.json"

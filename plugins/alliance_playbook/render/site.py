@@ -129,6 +129,8 @@ class PageRenderer:
         #: Page source -> the items it names by wiki link (filled while rendering).
         self.mentions: dict[str, set[tuple[str, str]]] = {}
         self._rendering = ""
+        #: A preview's exported items, kept between its rebuilds (see render.exports).
+        self.export_cache: dict[tuple[str, str], tuple[dict[str, Any], str]] | None = None
         self._data_files: list[tuple[str, str]] | None = None
         self.env.filters["period"] = self.period
         self.env.filters["mdh"] = plain  # kept for templates of forks
@@ -299,7 +301,7 @@ class PageRenderer:
         from .exports import DATAPACKAGE, datapackage_json, playbook_json
 
         with paused_gc():
-            files = [("data/playbook.json", playbook_json(self.project, self.graph, self.options.site_name))]
+            files = [("data/playbook.json", playbook_json(self.project, self.graph, self.options.site_name, self.export_cache))]
             schemas: dict[str, list[dict[str, Any]]] = {}
             for kind in self.project.registry:
                 files.extend(kind.data_files(self.project, self.graph))

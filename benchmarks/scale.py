@@ -1,0 +1,164 @@
+"""The large-fork rows of ``make bench``: search at 1,000 and 10,000 cases,
+and the build that makes it (time and memory), with each search.
+
+For each size a synthetic project (``synth.py``) is built twice: with our
+search (Pagefind, the default) and with Material's (``ALLIANCE_SEARCH=material``).
+Each site is served over HTTP and opened in Debian's Chromium (Playwright,
+never a downloaded browser), in a fresh context per query (nothing cached):
+
+- ours: the search button is pressed and the word typed; measured from the
+  press until the first result is shown, and the bytes of every response
+  from then on (the interface, the index chunks, the result fragments);
+- Material's: the search field is focused and the word typed; measured from
+  the page load until the first result (its worker downloads and indexes the
+  whole index first, which a reader waits for), and the bytes of its index
+  and worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import synth
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+WORDS = ("interfaith", "mediator", "watershed")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def _serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float]) -> tuple[float, int]:
+    """(seconds to the first result, bytes downloaded for it) in a fresh
+    context; ``cold[0]``: ours, from pressing the button (the interface loads too)."""
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: list[int] = []
+    counting = [engine != "pagefind"]  # Material's index loads with the page
+
+    def seen(response: Any) -> None:
+        if not counting[0]:
+            return
+        if engine == "pagefind" or "/search/" in response.url or "search" in response.url.rsplit("/", 1)[-1]:
+            with contextlib.suppress(Exception):  # a redirect or an aborted request has no body
+                sizes.append(len(response.body()))
+
+    page.on("response", seen)
+    try:
+        start = time.perf_counter()
+        page.goto(base + "casestudies/")
+        if engine == "pagefind":
+            page.wait_for_selector(".ap-search-button", timeout=30000)
+            counting[0] = True
+            opened = time.perf_counter()
+            page.click(".ap-search-button")
+            field = page.locator("dialog.ap-search input")
+            field.wait_for(timeout=30000)  # the interface has loaded (the dialog's first opening)
+            start = time.perf_counter()
+            field.fill(word)
+            page.wait_for_selector("dialog.ap-search .pagefind-modular-list-link", timeout=60000)
+            cold[0] = time.perf_counter() - opened
+        else:
+            page.click("label.md-search__icon, .md-search__input", timeout=30000)
+            page.locator(".md-search__input").fill(word)
+            page.wait_for_selector(".md-search-result__item", timeout=120000)
+        return time.perf_counter() - start, sum(sizes)
+    finally:
+        context.close()
+
+
+def search_latency(site: Path, engine: str) -> dict[str, Any]:
+    """Median time to the first result and bytes, over :data:`WORDS`."""
+    from playwright.sync_api import sync_playwright
+
+    base, server = _serve(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                colds: list[float] = []
+                runs = []
+                for word in WORDS:
+                    cold = [0.0]
+                    runs.append(_one_query(browser, base, engine, word, cold))
+                    colds.append(cold[0])
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    return {"seconds": statistics.median(r[0] for r in runs), "bytes": statistics.median(r[1] for r in runs), "runs": runs,
+            "from_button": statistics.median(colds)}
+
+
+def search_benchmarks(sizes: list[int], work: Path, measure: Callable[..., Any], env: dict[str, str]) -> dict[int, dict[str, Any]]:
+    """For each size: the builds with each search (wall, CPU, peak memory) and the queries' times and bytes."""
+    out: dict[int, dict[str, Any]] = {}
+    for n in sizes:
+        print(f"search N={n}", flush=True)
+        base = work / f"scale-n{n}"
+        stamp = base / "stamp.json"
+        if not (stamp.is_file() and json.loads(stamp.read_text()).get("synth") == synth.VERSION):
+            if base.exists():
+                shutil.rmtree(base)
+            synth.make_project(base / "project", n)
+            stamp.write_text(json.dumps({"synth": synth.VERSION}))
+        row: dict[str, Any] = {}
+        for engine in ("pagefind", "material"):
+            site = base / f"site-{engine}"
+            build = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], base / "project",
+                            base / f"logs/build-{engine}.log", env={**env, "ALLIANCE_SEARCH": engine, "ALLIANCE_OFFLINE_ZIP": "0"})
+            row[engine] = {"build": [build.wall, build.cpu, build.rss_mb, build.rc]}
+            if build.rc != 0:
+                row[engine]["failed"] = f"build failed (see {base}/logs/build-{engine}.log)"
+                continue
+            index = site / ("pagefind" if engine == "pagefind" else "search/search_index.json")
+            row[engine]["index_bytes"] = sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) if index.is_dir() else index.stat().st_size
+            row[engine]["index_page_bytes"] = (site / "casestudies/index.html").stat().st_size
+            try:
+                row[engine].update(search_latency(site, engine))
+            except Exception as exc:  # noqa: BLE001 - reported in the table, the rest of the run goes on
+                row[engine]["failed"] = f"{type(exc).__name__}: {exc}"[:200]
+            print(f"  {engine}: build {build.wall:.1f} s, {build.rss_mb:.0f} MB; "
+                  f"first results {row[engine].get('seconds', float('nan')):.2f} s, {row[engine].get('bytes', 0) / 1024:.0f} KB", flush=True)
+        out[n] = row
+    return out
+
+
+def search_table(rows: dict[int, dict[str, Any]]) -> list[str]:
+    """The report's section (Markdown lines)."""
+    lines = ["## Search at scale: the first results of a query, and the build that makes the index", "",
+             "Median of 3 words, each in a fresh browser context (nothing cached). Ours: from typing the word into the open box; "
+             "Material's: from opening the page (its worker loads the whole index first).", "",
+             "| N | search | first results | from the button | downloaded | index on disk | case index page | build (wall / CPU; peak RSS) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n, row in rows.items():
+        for engine, label in (("pagefind", "ours (Pagefind)"), ("material", "Material's")):
+            r = row.get(engine, {})
+            b = r.get("build", [0, 0, 0, 0])
+            if "seconds" not in r:
+                lines.append(f"| {n} | {label} | {r.get('failed', 'not measured')} | | | | | {b[0]:.1f} s / {b[1]:.1f} s; {b[2]:.0f} MB |")
+                continue
+            button = f"{r['from_button']:.2f} s" if r.get("from_button") else "–"
+            lines.append(f"| {n} | {label} | {r['seconds']:.2f} s | {button} | {r['bytes'] / 1024:.0f} KB | {r['index_bytes'] / 1e6:.1f} MB "
+                         f"| {r['index_page_bytes'] / 1024:.0f} KB | {b[0]:.1f} s / {b[1]:.1f} s; {b[2]:.0f} MB |")
+    return lines + [""]
