@@ -96,3 +96,23 @@ def test_loader_raises_only_its_own_error(data):
         load_yaml_text(data, "f.yml")
     except ContentError as exc:
         assert exc.problems and all(str(p).startswith("f.yml:") for p in exc.problems)
+
+
+def test_a_released_source_map_still_places_problems():
+    """The node tree of positions is let go once a file is checked (most of a
+    load's memory) and composed again when a later problem needs a place."""
+    loaded = load_yaml_text(b"title: A\npartners:\n  - name: X\n    type: ngo\n", "x.yml")
+    before = loaded.source.where(("partners", 0, "type"))
+    loaded.source.release()
+    assert loaded.source.root is None
+    assert loaded.source.where(("partners", 0, "type")) == before == (4, 11)
+    assert loaded.source.problem(("partners", 0, "name"), "m").line == 3
+
+
+def test_a_loaded_project_keeps_no_trees_of_positions(tmp_path):
+    from alliance_playbook.project import load_project
+    from conftest import copy_project
+
+    project = load_project(copy_project(tmp_path / "project"))
+    sources = [item.source for kind in project.registry for item in project.items(kind.name).values()]
+    assert sources and all(source.root is None and source.text for source in sources)

@@ -218,3 +218,14 @@ def test_serve_shows_an_edited_case_on_every_page_that_shows_it(synthetic: Path,
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_the_partial_rebuild_can_be_switched_off(tmp_path: Path):
+    from alliance_playbook.settings import SettingsError, resolve
+
+    site = {"docs_dir": "content"}
+    assert resolve(tmp_path, site, {}, None, {}).partial_preview is True
+    assert resolve(tmp_path, site, {"partial_preview": False}, None, {}).partial_preview is False
+    assert resolve(tmp_path, site, {}, None, {"ALLIANCE_PARTIAL_PREVIEW": "0"}).partial_preview is False
+    with pytest.raises(SettingsError, match="ALLIANCE_PARTIAL_PREVIEW"):
+        resolve(tmp_path, site, {}, None, {"ALLIANCE_PARTIAL_PREVIEW": "sometimes"})

@@ -171,12 +171,16 @@ def run_bench(root: Path) -> None:
     # In this checkout, not the copy: `make bench` installs the benchmark
     # extras into .venv as an editable install of the folder it runs in (once).
     out = root / "bench.md"
-    args = f"--sizes 10 --repeats 1 --skip stages,serve,pdf,attribution,profile --graph-sizes 10 --no-pdf-large --out {out}"
+    args = f"--sizes 10 --repeats 1 --skip stages,serve,pdf,attribution,profile --graph-sizes 10 --search-sizes 10 --no-pdf-large --out {out}"
     bench_stamp = VENV / ".installed-bench"
     extra = ["-o", str(bench_stamp)] if bench_stamp.is_file() else []
     ok(make(ROOT, *extra, "bench", f"BENCH_ARGS={args}", timeout=1200))
     report = out.read_text(encoding="utf-8")
     assert "| 10 |" in report or "N=10" in report, report[:2000]
+    # The search rows: ours and Material's, each timed in Chromium (the default sizes are 1,000 and 10,000).
+    search = report[report.index("## Search at scale"):].split("\n## ", 1)[0]
+    rows = [line for line in search.splitlines() if line.startswith("| 10 |")]
+    assert len(rows) == 2 and all(re.search(r"\| \d+\.\d\d s \|", row) for row in rows), search
 
 
 def run_check(root: Path) -> None:

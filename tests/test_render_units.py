@@ -100,3 +100,28 @@ def test_a_lost_island_fails_loudly():
         cut_islands("<p>no islands here</p>", NONCE, 1)
     with pytest.raises(IslandError):
         cut_islands(f"<!--ap-islands-{NONCE}--><!--ap-island-{NONCE}-0-->x", NONCE, 2)
+
+
+def test_the_playbook_export_is_what_json_dumps_writes(tmp_path):
+    """``data/playbook.json`` is written item by item (a preview keeps each
+    item's text): byte for byte ``json.dumps(indent=1)``, with and without
+    the cache, and for a kind with no items."""
+    import json
+
+    from alliance_playbook.graph import build_graph
+    from alliance_playbook.project import load_project
+    from alliance_playbook.render.exports import SCHEMA_VERSION, playbook_json
+    from alliance_playbook.urls import src_to_url
+    from conftest import copy_project
+
+    project = load_project(copy_project(tmp_path / "project"))
+    graph = build_graph(project)
+    project.tables["worksheet"] = {}  # a kind with nothing to export
+    data = {"schema_version": SCHEMA_VERSION, "site_name": "A <site> “name”"}
+    for kind in project.registry:
+        data[kind.export_key] = [kind.export(item, graph, src_to_url(kind.src(i, item))) for i, item in project.items(kind.name).items()]
+    expected = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    cache: dict = {}
+    assert playbook_json(project, graph, "A <site> “name”") == expected
+    assert playbook_json(project, graph, "A <site> “name”", cache) == expected and cache
+    assert playbook_json(project, graph, "A <site> “name”", cache) == expected

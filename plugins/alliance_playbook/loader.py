@@ -260,7 +260,12 @@ def load_yaml_text(raw: bytes | str, path: str, strict: bool = True) -> LoadedFi
         builder.problems.append(_alias_problem(text, path))
     if builder.problems and strict:
         raise ContentError(builder.problems)
-    return LoadedFile(path, data, SourceMap(path, node, text), builder.problems)
+    return LoadedFile(path, data, SourceMap(path, node, text, _compose), builder.problems)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a text that loaded before (for a released SourceMap)."""
+    return yaml.compose(text, Loader=_Loader)
 
 
 def _explain_syntax(message: str, text: str, line: int) -> str:

@@ -134,6 +134,10 @@ def load_project(
         reader.problems.extend(guide_page_problems(page, layout.display(page), known))
     project.files_checked = reader.files
     project.warnings = reader.problems.warnings
+    for items in files.values():  # every problem is placed: the trees of positions can go
+        for f in items:
+            if f.loaded is not None:
+                f.loaded.source.release()
     if reader.problems.errors:
         raise ContentError(reader.problems.errors, files_checked=reader.files)
     return project

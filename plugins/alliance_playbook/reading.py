@@ -126,7 +126,11 @@ def _parse_and_validate(model: type[BaseModel], raw: bytes, display: str) -> tup
         shape = "a list" if isinstance(loaded.data, list) else "a single value"
         problems.append(loaded.source.problem((), f"the file must be a mapping of fields (key: value lines), not {shape}"))
         return loaded, None, problems
-    return (loaded, *_validate(model, loaded.data, loaded, problems))
+    entity, problems = _validate(model, loaded.data, loaded, problems)
+    # Its problems are placed: the tree of positions goes now, so a load holds
+    # one file's at a time (composed again if a later check needs a position).
+    loaded.source.release()
+    return loaded, entity, problems
 
 
 def _file_name_problems(path: Path, display: str, kind: Kind) -> list[Problem]:

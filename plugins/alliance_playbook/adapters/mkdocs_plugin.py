@@ -56,6 +56,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     offline_copy = False
     #: In ``mkdocs serve``: this build's side of the preview that rebuilds only what an edit touches.
     rebuild: Rebuild | None = None
+    articles: search.Articles | None = None
     writing = False
 
     # on_config runs first, before MkDocs reads the docs folder: load and
@@ -73,7 +74,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         # rebuild first thaws the previous build's objects so they can go.
         gc.unfreeze()
         try:
-            self.project = glue.load(self.settings, _CACHE)
+            # Only a preview reads the files again: a single build keeps no cache.
+            self.project = glue.load(self.settings, _CACHE if self.serving else None)
         except ContentError as exc:
             raise PluginError("alliance: " + glue.failed_load(exc)) from None
         except SettingsError as exc:
@@ -95,6 +97,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             config.use_directory_urls = False
         self.make_zip = self.settings.offline_zip and not self.offline_copy and not self.serving
         self.pagefind = search.use_pagefind(config, self.settings.search, self.offline_copy)
+        # What Pagefind reads: each page's article (a preview keeps its folder from build to build).
+        self.articles = (search.preview_articles() if self.serving else search.Articles()) if self.pagefind else None
         # Our theme folder sits after the user's custom_dir and before the
         # theme's own, so a fork can still override any template we override.
         theme_dir = glue.theme_dir()
@@ -145,7 +149,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         self.renderer = self._make_renderer(config)
         self.heads: dict[str, str] = {}
         self.sized_pages: list[Path] = []
-        self.blocks: dict[str, list[str]] = {}
+        self.blocks: dict[str, list[bytes]] = {}
         self.islands: dict[str, int] = {}
         #: Generated page source -> the YAML file it is made from (or "").
         self.generated: dict[str, str] = {}
@@ -175,24 +179,33 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                     continue
             content = page.content
             if page.html_only:
-                content, self.blocks[page.src_uri] = split_html_blocks(content)
+                content, blocks = split_html_blocks(content)
+                self.blocks[page.src_uri] = [block.encode("utf-8") for block in blocks]
             if page.islands:
                 content += islands_section(self.nonce, page.islands)
                 self.islands[page.src_uri] = len(page.islands)
-            file = File.generated(config, page.src_uri, content=content, inclusion=inclusion)
+            # As UTF-8 bytes: MkDocs keeps every file's content for the whole
+            # build, and text with a dash in it takes two bytes a character.
+            file = File.generated(config, page.src_uri, content=content.encode("utf-8"), inclusion=inclusion)
             if page.head:
                 self.heads[page.src_uri] = page.head
             if page.edit_path:
                 file.edit_uri = posixpath.relpath((root / page.edit_path).as_posix(), docs.as_posix())
             files.append(file)
+            if rebuild is None:
+                page.content = ""  # the file has it (a preview keeps the page for the next rebuild)
+        del pages
         statics: list[tuple[str, str | bytes]] = [*self.renderer.assets(), *self.renderer.data_files(), *glue.asset_files()]
         if glue.SHIM in (config.extra.get("polyfills") or []):
             statics.append(glue.shim_file())
+        if rebuild is None:
+            self.renderer.forget_data_files()
         for path, data in statics:
-            file = File.generated(config, path, content=data)
+            file = File.generated(config, path, content=data.encode("utf-8") if isinstance(data, str) else data)
             if rebuild is not None:
                 rebuild.static(file, data)
             files.append(file)
+        del statics
         if rebuild is not None:
             rebuild.written_by_hand(files.documentation_pages())
         return files
@@ -225,8 +238,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 html, fragments = cut_islands(html, self.nonce, self.islands[src])
             except IslandError as exc:
                 raise PluginError(f"alliance: {src}: {exc}; a Markdown extension may reorder page content") from None
-        for number, block in enumerate(self.blocks.get(src, ())):
-            html = html.replace(f"<!--ap:{number}-->", block, 1)
+        for number, block in enumerate(self.blocks.pop(src, ())):  # once put back, let go
+            html = html.replace(f"<!--ap:{number}-->", block.decode("utf-8"), 1)
         if fragments:
             html = fill_slots(html, self.nonce, fragments)
             # The sanitizer renamed heading ids the theme uses (__config); the
@@ -278,7 +291,10 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             self.sized_pages.append(Path(page.file.abs_dest_path))
         if self.rebuild is not None:
             self.rebuild.saw(page)
-        return search.mark_searchable(output) if self.pagefind else output
+        if self.articles is not None:
+            output = search.mark_searchable(output)
+            self.articles.add(page.file.dest_uri, output)
+        return output
 
     # Material reads search/search_index.js instead of the JSON when a page
     # is opened from file:// (its offline plugin writes it only in offline
@@ -312,13 +328,15 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     def _search_index(self, *, config: MkDocsConfig) -> None:
         if self.rebuild is not None and self.renderer is not None:
             self.rebuild.finish(self.renderer.graph, self.renderer.mentions, Path(config.site_dir))
-            if self.pagefind:  # the preview shows the pages at once; its search follows
-                search.index_in_background(Path(config.site_dir))
-        elif self.pagefind:
+            if self.articles is not None:  # the preview shows the pages at once; its search follows
+                search.index_in_background(self.articles, Path(config.site_dir))
+        elif self.articles is not None:
             try:
-                done = search.index_site(Path(config.site_dir))
+                done = search.index_site(self.articles, Path(config.site_dir))
             except search.SearchIndexError as exc:
                 raise PluginError(f"alliance: search: {exc}") from None
+            finally:
+                self.articles.remove()
             log.info(f"Search: {done.pages} pages indexed by Pagefind in {done.seconds:.1f} s")
 
     on_post_build = CombinedEvent(_search_script, _search_index, _offline_and_sizes)
@@ -337,6 +355,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.rebuild is not None and self.writing:
             preview.PREVIEW.reset()
+        if self.articles is not None and not self.serving:
+            self.articles.remove()
 
 
 def _mend_toc(items: Any) -> None:

@@ -297,6 +297,10 @@ class PageRenderer:
             self._data_files = self._make_data_files()
         return self._data_files
 
+    def forget_data_files(self) -> None:
+        """Let the data exports' text go (once the build holds them as files)."""
+        self._data_files = None
+
     def _make_data_files(self) -> list[tuple[str, str]]:
         from .exports import DATAPACKAGE, datapackage_json, playbook_json
 
