@@ -139,3 +139,32 @@ def test_at_1000_cases_a_query_finds_what_reading_every_page_finds(page, large_s
         assert sum(sizes) < 300_000, sum(sizes)
     finally:
         server.shutdown()
+
+
+def test_a_site_indexed_in_parts_finds_what_one_index_finds(page, seed_http: str, tmp_path: Path):
+    """A large site's index is made in parts, one indexer run each (the
+    indexer holds a part in memory); the search merges them. Forced here on
+    the seed with 20 pages a part: the same query finds the same pages."""
+    project = copy_project(tmp_path / "project")
+    run_mkdocs(project, env={"ALLIANCE_SEARCH_PART_PAGES": "20"})
+    site = project / "site"
+    parts = sorted(p.name for p in site.glob("pagefind*") if p.is_dir())
+    assert parts == ["pagefind", "pagefind-2", "pagefind-3"], parts
+    fragments = [len(list((site / p / "fragment").glob("*.pf_fragment"))) for p in parts]
+    assert all(0 < n <= 20 for n in fragments), fragments
+
+    def found(base: str) -> tuple[int, str]:
+        page.goto(base)
+        first = _search(page, "trust")[0]
+        message = page.locator("#ap-search-summary").inner_text()
+        return int(re.search(r"\d+", message).group()), first.replace(base, "")
+
+    one = found(seed_http)
+    base, server = serve(site)
+    try:
+        merged = found(base)
+    finally:
+        server.shutdown()
+    assert merged[0] == one[0] > 3, (merged, one)
+    bad = run_mkdocs(project, env={"ALLIANCE_SEARCH_PART_PAGES": "many"}, check=False)
+    assert bad.returncode != 0 and "ALLIANCE_SEARCH_PART_PAGES" in bad.stdout + bad.stderr and "Traceback" not in bad.stderr

@@ -57,6 +57,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     #: In ``mkdocs serve``: this build's side of the preview that rebuilds only what an edit touches.
     rebuild: Rebuild | None = None
     articles: search.Articles | None = None
+    shards = 1
     writing = False
 
     # on_config runs first, before MkDocs reads the docs folder: load and
@@ -208,6 +209,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         del statics
         if rebuild is not None:
             rebuild.written_by_hand(files.documentation_pages())
+        self.shards = search.shards_for(len(files.documentation_pages()), self.settings.search_part_pages)
         return files
 
     # A preview rebuild: pages not read again keep their titles in the navigation.
@@ -268,7 +270,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             env.bytecode_cache = BYTECODE_CACHE
         if self.renderer is not None:
             env.globals["alliance"] = glue.theme_globals(self.translator, [
-                (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None], search=self.pagefind)
+                (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None],
+                search=self.pagefind, shards=self.shards)
         return env
 
     # A preview rebuild: the tags plugin (on_env, priority 100) also lists the pages not read again.
@@ -329,10 +332,10 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         if self.rebuild is not None and self.renderer is not None:
             self.rebuild.finish(self.renderer.graph, self.renderer.mentions, Path(config.site_dir))
             if self.articles is not None:  # the preview shows the pages at once; its search follows
-                search.index_in_background(self.articles, Path(config.site_dir))
+                search.index_in_background(self.articles, Path(config.site_dir), self.shards)
         elif self.articles is not None:
             try:
-                done = search.index_site(self.articles, Path(config.site_dir))
+                done = search.index_site(self.articles, Path(config.site_dir), self.shards)
             except search.SearchIndexError as exc:
                 raise PluginError(f"alliance: search: {exc}") from None
             finally:

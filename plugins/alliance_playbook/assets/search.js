@@ -28,6 +28,10 @@
   }
   var texts = {};
   try { texts = JSON.parse(document.querySelector("#ap-search-texts script").textContent) || {}; } catch (e) { /* English */ }
+  /* A large site's index is in parts (pagefind/, pagefind-2/...): each is made
+   * by its own run of the indexer, which holds a part's pages in memory. */
+  var holder = document.getElementById("ap-search-texts");
+  var shards = Math.max(1, Math.min(64, parseInt(holder && holder.getAttribute("data-shards"), 10) || 1));
   function t(text) { return Object.prototype.hasOwnProperty.call(texts, text) ? String(texts[text]) : text; }
 
   function config() {
@@ -90,7 +94,9 @@
       var M = window.PagefindModularUI;
       var summary = document.getElementById("ap-search-summary");
       var term = "";
-      ui = new M.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, highlightParam: PARAM });
+      var parts = [];
+      for (var i = 2; i <= shards; i++) parts.push({ bundlePath: new URL("pagefind-" + i + "/", root).pathname });
+      ui = new M.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, highlightParam: PARAM, mergeIndex: parts });
       /* Pagefind waits 300 ms after a key by default: 80 ms still lets a
        * typist finish a word, and answers sooner. */
       ui.add(new M.Input({ containerElement: "#ap-search-input", debounceTimeoutMs: 80 }));
