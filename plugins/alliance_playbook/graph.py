@@ -147,7 +147,24 @@ def build_graph(project: Project, related_limit: int = 5) -> LinkGraph:
     return LinkGraph(project, related_limit)
 
 
+#: The last related-cases table and what it was made from: a preview's
+#: rebuild after an edit that changes no case's lessons, steps, areas or
+#: place in the order (a summary, a partner) finds the same table.
+_RELATED_MEMO: list[tuple[Any, dict[str, list[str]]]] = []
+
+
 def _related_cases(project: Project, limit: int, window: int = 60) -> dict[str, list[str]]:
+    """Cases sharing lessons, steps or policy areas (see :func:`_score_related`), kept while what they are scored on stays."""
+    key = (limit, window, tuple((c.id, tuple(r.lesson for r in c.lessons), tuple(c.steps or ()), tuple(map(str, c.policy_areas)))
+                                for c in project.cases.values()))
+    if _RELATED_MEMO and _RELATED_MEMO[0][0] == key:
+        return _RELATED_MEMO[0][1]
+    related = _score_related(project, limit, window)
+    _RELATED_MEMO[:] = [(key, related)]
+    return related
+
+
+def _score_related(project: Project, limit: int, window: int) -> dict[str, list[str]]:
     """Cases sharing lessons (3 points), steps (2) or policy areas (1).
 
     Scored through an inverted index. A key shared by more than ``window``

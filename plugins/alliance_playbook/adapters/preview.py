@@ -89,8 +89,9 @@ class Preview:
     #: content an edit to which can be partial: set by every build.
     roots: list[Path] = field(default_factory=list)
     content: list[Path] = field(default_factory=list)
-    #: The data export's items, kept between rebuilds (render.exports).
+    #: The data export's items, and values made from one item each (kinds.base.memo), kept between rebuilds.
     exports: dict[Any, Any] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
     #: What the last build did: "partial", "everything" (a dirty build that
     #: wrote every page) or "full"; the pages it wrote; the pages in all.
     report: tuple[str, int, int] = ("full", 0, 0)
@@ -99,6 +100,7 @@ class Preview:
         """Forget everything: the next build is a full one."""
         self.built, self.partial, self.snapshot, self.last_snapshot = None, False, {}, {}
         self.exports.clear()
+        self.memo.clear()
 
     def plan(self) -> str:
         """Take a snapshot of what the builds read and decide the next build:
@@ -132,6 +134,7 @@ class Preview:
         keys.update(("case", c) for c in _differing(old_graph.related_cases, graph.related_cases))
         keys.update(("lesson", c) for c in _differing(old_graph.related_lessons, graph.related_lessons))
         pages = {src_of(kind, id_) for kind, id_ in keys if project.get(kind, id_) is not None}
+        # The tags page: its listing is what a written page's tags link to (Material's tags plugin).
         pages.update(src for src, names in self.built.mentions.items() if names & changed or TAGS_LISTING in names)
         # Pages of no single item (indexes, maps, lists of everything) are always made again.
         pages.update(src for src, page in self.built.pages.items() if not page.id)

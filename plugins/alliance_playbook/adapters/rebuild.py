@@ -64,6 +64,9 @@ class Rebuild:
         page for each one the edit does not touch."""
         self.nonce = nonce
         renderer.export_cache = self.preview.exports
+        if not (self.partial or self.everything):
+            self.preview.memo.clear()  # a full build: the settings (the language) may have changed
+        renderer.memo = self.preview.memo
         built = self.preview.built
         if not self.partial or built is None:
             return

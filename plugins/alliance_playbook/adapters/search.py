@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +166,7 @@ _LANG = re.compile(r'<html[^>]*\blang="([A-Za-z0-9-]{1,35})"')
 
 #: The preview's indexing of its last build (``mkdocs serve``), while it runs.
 _RUNNING: list[subprocess.Popen[bytes]] = []
+_STARTING: list[threading.Thread] = []
 
 
 def index_in_background(articles: Articles, site_dir: Path, shards: int = 1) -> None:
@@ -172,17 +174,25 @@ def index_in_background(articles: Articles, site_dir: Path, shards: int = 1) -> 
     show at once and search follows a few seconds later. A failure is left
     to the next full build, which reports it."""
     stop_indexing()
-    articles.prune(site_dir)
-    commands, _parts = _commands(articles.folder, site_dir, shards)
-    script = " && ".join(shlex.join(c) for c in commands)  # one run after the other, stopped together
-    with contextlib.suppress(OSError):
-        _RUNNING.append(subprocess.Popen(["sh", "-c", script] if len(commands) > 1 else commands[0],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+
+    def start() -> None:  # in a thread: a large site's articles are sorted into parts first
+        articles.prune(site_dir)
+        commands, _parts = _commands(articles.folder, site_dir, shards)
+        script = " && ".join(shlex.join(c) for c in commands)  # one run after the other, stopped together
+        with contextlib.suppress(OSError):
+            _RUNNING.append(subprocess.Popen(["sh", "-c", script] if len(commands) > 1 else commands[0],
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+
+    thread = threading.Thread(target=start, daemon=True)
+    _STARTING.append(thread)
+    thread.start()
 
 
 def stop_indexing() -> None:
     """Stop the indexing :func:`index_in_background` started, if it still runs
     (the next build writes the pages it reads)."""
+    while _STARTING:
+        _STARTING.pop().join()
     while _RUNNING:
         process = _RUNNING.pop()
         if process.poll() is None:

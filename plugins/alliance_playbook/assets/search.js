@@ -101,6 +101,9 @@
        * typist finish a word, and answers sooner. */
       ui.add(new M.Input({ containerElement: "#ap-search-input", debounceTimeoutMs: 80 }));
       ui.add(new M.ResultList({ containerElement: "#ap-search-results" }));
+      /* Load Pagefind itself (its script, its WebAssembly, the index's
+       * metadata) now, while the reader starts typing, not at the first key. */
+      if (typeof ui.triggerLoad === "function") ui.triggerLoad();
       ui.on("search", function (words) { term = words; });
       ui.on("results", function (found) {
         var n = (found && found.results || []).length;

@@ -96,6 +96,21 @@ class Report(Protocol):
     def extend(self, problems: Iterable[Problem]) -> None: ...
 
 
+def memo(site: Any, name: str, item: Any, key: Any, make: Any) -> Any:
+    """``make()``, kept between a preview's rebuilds (``site.memo``; a single
+    build has none) while ``item`` is the same object (its file unchanged)
+    and ``key`` (what else the value shows, such as a lesson's title) equal."""
+    table = getattr(site, "memo", None)
+    if table is None:
+        return make()
+    hit = table.get((name, item.id))
+    if hit is not None and hit[0] is item and hit[1] == key:
+        return hit[2]
+    value = make()
+    table[(name, item.id)] = (item, key, value)
+    return value
+
+
 def item_error(entity: Entity, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
     """A problem at ``loc`` of ``entity``'s file."""
     assert entity.source is not None

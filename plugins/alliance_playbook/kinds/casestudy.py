@@ -22,7 +22,7 @@ from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType,
 from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title, same_words
 from ..model.types import Bool, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
 from ..urls import src_to_url, src_to_url_file
-from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, item_error, item_warning
+from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, item_error, item_warning, memo
 from .catalogue import CSV_COLUMNS, CSV_FIELDS, csv_cells
 
 if TYPE_CHECKING:
@@ -279,7 +279,11 @@ class CaseStudyKind(Kind):
     def assets(self, site: Site) -> list[tuple[str, str]]:
         from . import casestudy_index as index
 
-        rows = {c.id: (csv_cells(record), record) for c in site.project.items("case").values() for record in [self.record(c)]}
+        def row(c: CaseStudy) -> tuple[list[str], dict[str, Any]]:
+            record = self.record(c)
+            return csv_cells(record), record
+
+        rows = {c.id: memo(site, "row", c, (), lambda c=c: row(c)) for c in site.project.items("case").values()}
         out = [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows))]
         if index.compact(site):  # only a large index draws its cards from data
             out.append((index.CARDS_SCRIPT, index.cards_script(site)))

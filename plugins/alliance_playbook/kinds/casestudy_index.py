@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from .base import Site
+from .base import Site, memo
 
 #: The filter groups: query-string name -> heading (translated).
 FACETS = {"area": "Policy area", "ptype": "Partner type", "sector": "Sector", "country": "Country", "scope": "Scope",
@@ -113,7 +113,14 @@ def search_fields(site: Site, case: Any) -> list[tuple[str, str]]:
 def search_script(site: Site) -> str:
     """The search text of every case, as a script that sets
     ``window.AlliancePlaybookCaseText`` to {case id: [[what, text], ...]}."""
-    data = {case.id: search_fields(site, case) for case in site.project.items("case").values()}
+    lessons, steps = site.project.items("lesson"), site.project.items("step")
+
+    def fields(case: Any) -> list[tuple[str, str]]:
+        titles = (tuple(getattr(lessons.get(r.lesson), "title", "") for r in case.lessons),
+                  tuple(getattr(steps.get(s), "title", "") for s in case.steps or ()))
+        return memo(site, "search", case, titles, lambda: search_fields(site, case))  # type: ignore[no-any-return]
+
+    data = {case.id: fields(case) for case in site.project.items("case").values()}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # JSON is JavaScript; "<" escaped all the same, for any reader that looks for tags.
     return "window.AlliancePlaybookCaseText = " + body.replace("<", "\\u003c") + ";\n"
@@ -147,8 +154,9 @@ def card_meta(site: Site, case: Any) -> str:
 def cards_script(site: Site) -> str:
     """What casefilter.js draws each card from, as a script that sets
     ``window.AlliancePlaybookCards`` to {case id: {summary, meta, facets, lang, draft}}."""
-    data = {case.id: {"summary": case.summary, "meta": card_meta(site, case), "facets": facet_values(site, case),
-                      "lang": case.language or "", "draft": bool(case.is_draft)}
+    data = {case.id: memo(site, "card", case, (), lambda case=case: {
+                "summary": case.summary, "meta": card_meta(site, case), "facets": facet_values(site, case),
+                "lang": case.language or "", "draft": bool(case.is_draft)})
             for case in site.project.cases.values()}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return "window.AlliancePlaybookCards = " + body.replace("<", "\\u003c") + ";\n"

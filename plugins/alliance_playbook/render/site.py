@@ -129,6 +129,8 @@ class PageRenderer:
         #: Page source -> the items it names by wiki link (filled while rendering).
         self.mentions: dict[str, set[tuple[str, str]]] = {}
         self._rendering = ""
+        #: A preview's values made from one item each, kept between its rebuilds (kinds.base.memo).
+        self.memo: dict[Any, Any] | None = None
         #: A preview's exported items, kept between its rebuilds (see render.exports).
         self.export_cache: dict[tuple[str, str], tuple[dict[str, Any], str]] | None = None
         self._data_files: list[tuple[str, str]] | None = None
