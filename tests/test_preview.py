@@ -54,6 +54,23 @@ def _add_lesson(project: Path) -> None:
     case.write_text(text.replace("lessons:\n", f"lessons:\n- {lesson}\n", 1), encoding="utf-8")
 
 
+def _respell_a_tag(project: Path) -> None:
+    """The first case (by id) takes, in capitals, a tag other cases have: their
+    pages show its spelling, though their files do not change."""
+    import yaml
+
+    first = _case(project, 0)
+    own = set(yaml.safe_load(first.read_text(encoding="utf-8")).get("tags") or [])
+    other = next(t for p in sorted((project / "casestudies").glob("*.yml"))[1:]
+                 for t in yaml.safe_load(p.read_text(encoding="utf-8")).get("tags") or [] if t not in own and t.lower() == t)
+    _sub(first, r"^tags:\n", f"tags:\n- {other.upper()}\n")
+
+
+def _unspell_a_tag(project: Path) -> None:
+    first = _case(project, 0)
+    first.write_text(re.sub(r"^- [A-Z ]+\n", "", first.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+
+
 # Edits a fork's editors make, and what each rebuild must be.
 EDITS: list[tuple[str, Callable[[Path], None], str]] = [
     ("a case's summary", lambda p: _sub(_case(p, 5), r"^summary: ", "summary: Zebra crossing. "), "partial"),
@@ -62,6 +79,8 @@ EDITS: list[tuple[str, Callable[[Path], None], str]] = [
     ("a lesson's body", lambda p: _sub(p / "content/lessons/align-core-values.yml", r"^body: \|\n  ", "body: |\n  Okapi. "), "partial"),
     ("a step's summary", lambda p: _sub(sorted((p / "content/playbook/steps").glob("*.yml"))[3], r"^summary: ", "summary: Quokka "), "partial"),
     ("a case's tags", lambda p: _sub(_case(p, 11), r"^tags:\n", "tags:\n- brand new tag\n"), "partial"),
+    ("a tag's spelling, shown on other cases", _respell_a_tag, "partial"),
+    ("that spelling taken back", _unspell_a_tag, "partial"),
     ("a new case", lambda p: (p / "casestudies/zz-new-case.yml").write_text(
         re.sub(r"^summary: ", "summary: Brand new. ", _case(p, 12).read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8"), "partial"),
     ("a case removed", lambda p: (p / "casestudies/zz-new-case.yml").unlink(), "partial"),

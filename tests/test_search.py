@@ -150,6 +150,7 @@ def test_a_site_indexed_in_parts_finds_what_one_index_finds(page, seed_http: str
     site = project / "site"
     parts = sorted(p.name for p in site.glob("pagefind*") if p.is_dir())
     assert parts == ["pagefind", "pagefind-2", "pagefind-3"], parts
+    assert json.loads((site / "pagefind/ap-parts.json").read_text(encoding="utf-8")) == {"parts": 3}
     fragments = [len(list((site / p / "fragment").glob("*.pf_fragment"))) for p in parts]
     assert all(0 < n <= 20 for n in fragments), fragments
 

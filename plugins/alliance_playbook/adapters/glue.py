@@ -119,14 +119,13 @@ MAIN_SECTIONS = (
 )
 
 
-def theme_globals(translate: Translator, sections: list[tuple[str, str]], *, search: bool = False, shards: int = 1) -> dict[str, object]:
+def theme_globals(translate: Translator, sections: list[tuple[str, str]], *, search: bool = False) -> dict[str, object]:
     """What our theme templates (footer, 404) use, as the ``alliance`` global:
     ``t`` translates an interface text, ``sections`` lists (title, URL) of
     the main sections this site has, ``search_texts`` the search dialog's
-    texts when Pagefind searches the site (``assets/search.js``), and
-    ``search_shards`` how many parts its index is in (adapters/search.py)."""
+    texts when Pagefind searches the site (``assets/search.js``)."""
     texts = {text: translate(text) for text in SEARCH_TEXTS} if search else None
-    return {"t": translate, "sections": [(translate(title), url) for title, url in sections], "search_texts": texts, "search_shards": shards}
+    return {"t": translate, "sections": [(translate(title), url) for title, url in sections], "search_texts": texts}
 
 
 #: The search dialog's interface texts.

@@ -271,7 +271,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         if self.renderer is not None:
             env.globals["alliance"] = glue.theme_globals(self.translator, [
                 (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None],
-                search=self.pagefind, shards=self.shards)
+                search=self.pagefind)
         return env
 
     # A preview rebuild: the tags plugin (on_env, priority 100) also lists the pages not read again.

@@ -72,6 +72,8 @@ class Built:
     mentions: dict[str, set[Key]]
     #: Page source -> the written file.
     outputs: dict[str, str]
+    #: Each item's tags as shown (see :func:`shown_tags`).
+    tags: dict[Key, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,11 +121,17 @@ class Preview:
         """The build finished: remember what it made and read."""
         self.built, self.last_snapshot = built, self.snapshot
 
+    def _retagged(self, project: Project) -> set[Key]:
+        """Items whose shown tags changed though their files did not."""
+        assert self.built is not None
+        now, before = shown_tags(project), self.built.tags
+        return {key for key in now.keys() | before.keys() if now.get(key) != before.get(key)}
+
     def touched(self, project: Project, graph: LinkGraph, src_of: Callable[[str, str], str]) -> set[str]:
         """The page sources a partial rebuild must write again."""
         assert self.built is not None
         old_graph = self.built.graph
-        changed = set(changed_items(self.built.project, project))
+        changed = set(changed_items(self.built.project, project)) | self._retagged(project)
         keys = set(changed)
         for key in changed:
             keys.update(_neighbours(old_graph, key))
@@ -139,6 +147,12 @@ class Preview:
         # Pages of no single item (indexes, maps, lists of everything) are always made again.
         pages.update(src for src, page in self.built.pages.items() if not page.id)
         return pages
+
+
+def shown_tags(project: Project) -> dict[Key, tuple[str, ...]]:
+    """Each item's tags as its page shows them (a spelling may come from another file)."""
+    return {(kind.name, id_): tuple(tags) for kind in project.registry for id_, item in project.items(kind.name).items()
+            if (tags := getattr(item, "tags", None))}
 
 
 def _neighbours(graph: LinkGraph, key: Key) -> Iterator[Key]:
@@ -234,6 +248,7 @@ def wrap_builder(builder: Callable[..., None]) -> Callable[..., None]:
             builder(config)
         finally:
             module["build"] = build
+            PREVIEW.partial = False  # read by the build's plugin; never left for another
             logging.getLogger("mkdocs.commands.build").removeFilter(notice)
 
     rebuild.__wrapped__ = builder  # type: ignore[attr-defined]

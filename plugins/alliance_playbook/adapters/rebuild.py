@@ -18,7 +18,7 @@ from ..graph import LinkGraph
 from ..kinds.base import GeneratedPage
 from ..project import Project
 from ..wikilinks import find_links
-from .preview import PREVIEW, TAGS_LISTING, Built, Key, log, nav_signature, snapshot
+from .preview import PREVIEW, TAGS_LISTING, Built, Key, log, nav_signature, shown_tags, snapshot
 
 
 def _unmodified() -> bool:
@@ -171,7 +171,8 @@ class Rebuild:
                 self.mentions.pop(src, None)
             for path in set(built.statics) - set(self.statics):  # such as the cards of an index no longer large
                 _remove_output(str(site_dir / path), site_dir)
-        self.preview.commit(Built(self.project, graph, self.nav, self.pages, self.nonces, self.statics, self.titles, self.mentions, self.outputs))
+        self.preview.commit(Built(self.project, graph, self.nav, self.pages, self.nonces, self.statics, self.titles, self.mentions, self.outputs,
+                                  shown_tags(self.project)))
         total = len(self.outputs)
         self.preview.report = ("partial" if self.partial else "everything" if self.everything else "full", self.written, total)
         if self.partial:

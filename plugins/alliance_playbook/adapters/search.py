@@ -19,7 +19,9 @@ loads its index with fetch(), which browsers refuse on file://.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -103,17 +105,34 @@ def bundle_dir(site_dir: Path, part: int) -> Path:
 
 def _commands(articles: Path, site_dir: Path, shards: int) -> tuple[list[list[str]], Path | None]:
     """The indexer's runs, and the folder of the parts' links (to delete after)."""
-    if shards <= 1:
+    files = sorted(articles.rglob("*.html")) if shards > 1 else []
+    size = -(-len(files) // shards) if files else 0
+    count = -(-len(files) // size) if size else 1  # as many parts as the pages fill
+    _mark_parts(site_dir, count)
+    if count <= 1:
         return [_command(articles, bundle_dir(site_dir, 0))], None
-    files = sorted(articles.rglob("*.html"))
     parts = articles.parent / (articles.name + "-parts")
     shutil.rmtree(parts, ignore_errors=True)
-    size = -(-len(files) // shards)
     for n, path in enumerate(files):
         target = parts / str(n // size) / path.relative_to(articles)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(path, target)  # the same file, for one part's run
-    return [_command(parts / str(i), bundle_dir(site_dir, i)) for i in range(shards)], parts
+    return [_command(parts / str(i), bundle_dir(site_dir, i)) for i in range(count)], parts
+
+
+#: In the index's folder: how many parts the search merges (read by assets/search.js).
+PARTS_FILE = "ap-parts.json"
+
+
+def _mark_parts(site_dir: Path, count: int) -> None:
+    """Say how many parts there are, and remove the parts of an earlier,
+    larger index (a preview's site folder is not cleaned between rebuilds)."""
+    for folder in site_dir.glob(f"{BUNDLE}-*"):
+        number = folder.name.removeprefix(f"{BUNDLE}-")
+        if number.isdigit() and int(number) > count and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+    bundle_dir(site_dir, 0).mkdir(parents=True, exist_ok=True)
+    (bundle_dir(site_dir, 0) / PARTS_FILE).write_text(json.dumps({"parts": count}) + "\n", encoding="utf-8")
 
 
 class Articles:
@@ -126,6 +145,8 @@ class Articles:
     def __init__(self, folder: Path | None = None):
         self.folder = folder or Path(tempfile.mkdtemp(prefix="alliance-search-"))
         self.folder.mkdir(parents=True, exist_ok=True)
+        # Also when the build is stopped (Ctrl-C skips MkDocs' build_error event).
+        atexit.register(self.remove)
 
     def add(self, dest_uri: str, output: str) -> None:
         """A written page (its article marked, see :func:`mark_searchable`)."""
@@ -146,8 +167,10 @@ class Articles:
                 path.unlink()
 
     def remove(self) -> None:
-        """Delete the folder (it is this build's own)."""
+        """Delete the folder and its parts' (they are this build's own)."""
+        atexit.unregister(self.remove)
         shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.folder.parent / (self.folder.name + "-parts"), ignore_errors=True)
 
 
 _SESSION: list[Articles] = []
@@ -158,6 +181,7 @@ def preview_articles() -> Articles:
     rebuild writes only the pages it touches: the others' articles stay)."""
     if not _SESSION:
         _SESSION.append(Articles())
+        atexit.register(stop_indexing)  # registered after the folder's removal: runs before it
     return _SESSION[0]
 
 
@@ -196,14 +220,22 @@ def stop_indexing() -> None:
     while _RUNNING:
         process = _RUNNING.pop()
         if process.poll() is None:
-            with contextlib.suppress(OSError):
-                os.killpg(process.pid, signal.SIGTERM)  # the indexer and, for a large site, the shell running its parts
+            _signal(process, "SIGTERM")  # the indexer and, for a large site, the shell running its parts
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                with contextlib.suppress(OSError):
-                    os.killpg(process.pid, signal.SIGKILL)
+                _signal(process, "SIGKILL")
                 process.wait()
+
+
+def _signal(process: subprocess.Popen[bytes], name: str) -> None:
+    """Signal the process's group where there are groups, the process elsewhere."""
+    killpg, number = getattr(os, "killpg", None), getattr(signal, name, None)
+    with contextlib.suppress(OSError):
+        if killpg is not None and number is not None:
+            killpg(process.pid, number)
+        else:
+            process.kill()
 
 
 def index_site(articles: Articles, site_dir: Path, shards: int = 1) -> Indexed:

@@ -29,9 +29,12 @@
   var texts = {};
   try { texts = JSON.parse(document.querySelector("#ap-search-texts script").textContent) || {}; } catch (e) { /* English */ }
   /* A large site's index is in parts (pagefind/, pagefind-2/...): each is made
-   * by its own run of the indexer, which holds a part's pages in memory. */
-  var holder = document.getElementById("ap-search-texts");
-  var shards = Math.max(1, Math.min(64, parseInt(holder && holder.getAttribute("data-shards"), 10) || 1));
+   * by its own run of the indexer, which holds a part's pages in memory;
+   * pagefind/ap-parts.json says how many there are. */
+  function parts() {
+    return fetch(new URL("ap-parts.json", bundle).href).then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (d) { return Math.max(1, Math.min(64, parseInt(d && d.parts, 10) || 1)); }, function () { return 1; });
+  }
   function t(text) { return Object.prototype.hasOwnProperty.call(texts, text) ? String(texts[text]) : text; }
 
   function config() {
@@ -85,9 +88,11 @@
       return opened;
     }
     opened = Promise.all([
+      parts(),
       load("link", { rel: "stylesheet", href: new URL("pagefind-modular-ui.css", bundle).href }),
       load("script", { src: new URL("pagefind-modular-ui.js", bundle).href }),
-    ]).then(function () {
+    ]).then(function (loaded) {
+      var shards = loaded[0];
       /* Pagefind's modular interface (15 kB; its full one is 120 kB): the
        * box and the result list, which loads each result's fragment as it
        * scrolls into view; the summary is ours, in the page's language. */

@@ -99,7 +99,8 @@ class Report(Protocol):
 def memo(site: Any, name: str, item: Any, key: Any, make: Any) -> Any:
     """``make()``, kept between a preview's rebuilds (``site.memo``; a single
     build has none) while ``item`` is the same object (its file unchanged)
-    and ``key`` (what else the value shows, such as a lesson's title) equal."""
+    and ``key`` equal: what else the value shows (a lesson's title), and what
+    a rule may rewrite on the same object (its tags' spelling, see :func:`as_written`)."""
     table = getattr(site, "memo", None)
     if table is None:
         return make()
@@ -109,6 +110,25 @@ def memo(site: Any, name: str, item: Any, key: Any, make: Any) -> Any:
     value = make()
     table[(name, item.id)] = (item, key, value)
     return value
+
+
+#: (kind, attribute) -> {id: (the item, the value as written)}: see :func:`as_written`.
+_WRITTEN: dict[tuple[str, str], dict[str, tuple[Any, Any]]] = {}
+
+
+def as_written(kind: str, items: Iterable[Any], attribute: str) -> None:
+    """Put back, on items a cache gave again (the same objects as in the last
+    load), the list ``attribute`` as their files write it, before a rule that
+    rewrites it runs again (a tag's spelling depends on other files)."""
+    seen: dict[str, tuple[Any, Any]] = {}
+    last = _WRITTEN.get((kind, attribute), {})
+    for item in items:
+        hit = last.get(item.id)
+        if hit is not None and hit[0] is item:
+            setattr(item, attribute, list(hit[1]) if hit[1] is not None else None)
+        value = getattr(item, attribute)
+        seen[item.id] = (item, list(value) if value is not None else None)
+    _WRITTEN[(kind, attribute)] = seen
 
 
 def item_error(entity: Entity, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:

@@ -22,8 +22,8 @@ from ..model.enums import SECTOR_LABELS, AllianceForm, PartnerRole, PartnerType,
 from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title, same_words
 from ..model.types import Bool, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
 from ..urls import src_to_url, src_to_url_file
-from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, item_error, item_warning, memo
-from .catalogue import CSV_COLUMNS, CSV_FIELDS, csv_cells
+from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, as_written, item_error, item_warning, memo
+from .catalogue import CSV_COLUMNS, CSV_FIELDS, catalogue_row, csv_cells
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -178,6 +178,7 @@ class CaseStudyKind(Kind):
         """Tags that differ only in case or spacing are one tag: every case
         shows the first spelling (in case order), and the others are told."""
         spelling: dict[str, tuple[str, Any]] = {}
+        as_written("case", project.items("case").values(), "tags")
         for case in sorted(project.items("case").values(), key=lambda c: c.id):
             for i, tag in enumerate(case.tags or []):
                 key = same_words(tag)
@@ -226,8 +227,7 @@ class CaseStudyKind(Kind):
     def page(self, site: Site, case: CaseStudy) -> GeneratedPage:
         """The page of one case study, with its sector and metric charts, its
         related cases, and JSON-LD for search engines in the head."""
-        kept = site.kept(self.src(case.id))
-        if kept is not None:  # a preview rebuild that does not touch this case
+        if (kept := site.kept(self.src(case.id))) is not None:  # a preview rebuild that does not touch this case
             return kept
         sectors = Counter(site.sector_of(p.type) for p in case.partners)
         sector_counts = [(site.translate(SECTOR_LABELS[s]), n) for s, n in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -279,11 +279,7 @@ class CaseStudyKind(Kind):
     def assets(self, site: Site) -> list[tuple[str, str]]:
         from . import casestudy_index as index
 
-        def row(c: CaseStudy) -> tuple[list[str], dict[str, Any]]:
-            record = self.record(c)
-            return csv_cells(record), record
-
-        rows = {c.id: memo(site, "row", c, (), lambda c=c: row(c)) for c in site.project.items("case").values()}
+        rows = {c.id: memo(site, "row", c, tuple(c.tags or ()), lambda c=c: catalogue_row(self.record(c))) for c in site.project.items("case").values()}
         out = [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows))]
         if index.compact(site):  # only a large index draws its cards from data
             out.append((index.CARDS_SCRIPT, index.cards_script(site)))

@@ -117,7 +117,7 @@ def search_script(site: Site) -> str:
 
     def fields(case: Any) -> list[tuple[str, str]]:
         titles = (tuple(getattr(lessons.get(r.lesson), "title", "") for r in case.lessons),
-                  tuple(getattr(steps.get(s), "title", "") for s in case.steps or ()))
+                  tuple(getattr(steps.get(s), "title", "") for s in case.steps or ()), tuple(case.tags or ()))
         return memo(site, "search", case, titles, lambda: search_fields(site, case))  # type: ignore[no-any-return]
 
     data = {case.id: fields(case) for case in site.project.items("case").values()}
@@ -154,7 +154,7 @@ def card_meta(site: Site, case: Any) -> str:
 def cards_script(site: Site) -> str:
     """What casefilter.js draws each card from, as a script that sets
     ``window.AlliancePlaybookCards`` to {case id: {summary, meta, facets, lang, draft}}."""
-    data = {case.id: memo(site, "card", case, (), lambda case=case: {
+    data = {case.id: memo(site, "card", case, tuple(case.tags or ()), lambda case=case: {
                 "summary": case.summary, "meta": card_meta(site, case), "facets": facet_values(site, case),
                 "lang": case.language or "", "draft": bool(case.is_draft)})
             for case in site.project.cases.values()}

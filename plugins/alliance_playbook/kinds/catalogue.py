@@ -63,3 +63,8 @@ def safe_cell(value: Any) -> str:
     if text.lstrip(" \u3000").startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+def catalogue_row(record: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """A case's row as the catalogue shows it: its cells (as in the CSV) and its typed record."""
+    return csv_cells(record), record

@@ -28,6 +28,11 @@ FONT = 14
 CHAR_EM = 0.6
 
 
+def number_or_blank(value: float | None) -> str:
+    """:func:`number_text`, or '' for no value (the templates' ``fmt``)."""
+    return "" if value is None else number_text(value)
+
+
 def number_text(value: float) -> str:
     """A number as the pages print it: 1,234 or 12.5 (at most two decimals)."""
     if float(value).is_integer():

@@ -25,6 +25,7 @@ from ..gcpause import paused_gc
 from ..graph import LinkGraph, build_graph
 from ..i18n import Translator
 from ..kinds.base import GeneratedPage
+from ..markup.charts import number_or_blank
 from ..markup.markdown import MarkdownFields
 from ..markup.text import finalize, plain, with_code
 from ..model.codes import country_codes
@@ -118,7 +119,7 @@ class PageRenderer:
             finalize=finalize,
         )
         self.env.globals.update(
-            _=self.translate, label=self.label, country=self.country, sector_of=self.sector_of, fmt=_fmt_number,
+            _=self.translate, label=self.label, country=self.country, sector_of=self.sector_of, fmt=number_or_blank,
             project=project, graph=self.graph, site_key=self.key, lesson_kinds=LESSON_KIND_LABELS, pdf_links=self.options.pdf_links,
             pdf_kits=self.options.pdf_kits, kit_pdf=kit_pdf_path, file_size=size_placeholder,
         )
@@ -314,11 +315,3 @@ class PageRenderer:
                 schemas.update(kind.data_file_schemas())
             files.append((DATAPACKAGE, datapackage_json(files, schemas, self.options.site_name, self.options.site_url)))
             return files
-
-
-def _fmt_number(value: float | None) -> str:
-    if value is None:
-        return ""
-    from ..markup.charts import number_text
-
-    return number_text(value)
