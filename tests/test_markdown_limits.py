@@ -485,3 +485,12 @@ def test_finding_links_is_fast(text):
 def test_links_in_code_spans_are_still_skipped():
     text = "`[[case:a]]` [[case:b]] `x` [[case:c]] `y [[case:d]]`"
     assert [link.id for link in find_links(text)] == ["b", "c"]
+
+
+def test_comments_that_close_as_they_open_are_refused():
+    """``<!-->`` is a whole comment in HTML, and Python-Markdown reads the
+    ``>`` after it as a quote marker: a run of them nested quotes hundreds
+    deep (found by the random test above). An ordinary comment is fine."""
+    for text in ("<!-->>" * 300 + "a", "x <!---> y", "<!-->"):
+        assert any("closes as it opens" in p for p in shape_problems(text)), text
+    assert not shape_problems("a <!-- a note --> b\n\n<!---->")

@@ -363,7 +363,7 @@ def _html_problems(text: str) -> list[str]:
     open_elements: list[tuple[str, int, bool]] = []  # name, position, has a markdown attribute
     open_count: dict[str, int] = {}
     deepest = deepest_at = 0
-    unended = unclosed_comment = None
+    unended = unclosed_comment = abrupt = None
     for m in _HTML.finditer(text):
         token = m.group()
         if token in (">", "`"):
@@ -374,6 +374,11 @@ def _html_problems(text: str) -> list[str]:
         if token == "<!--":
             if m.start() > last_comment_end and unclosed_comment is None:
                 unclosed_comment = m.start()
+            # "<!-->" and "<!--->" end as they begin (HTML's abrupt comments):
+            # Python-Markdown reads the '>' after them as a quote marker, so a
+            # run of them nests quotes without any line starting with '>'.
+            if abrupt is None and text.startswith(("<!-->", "<!--->"), m.start()):
+                abrupt = m.start()
             continue
         if pending is None:
             pending = m.start()
@@ -400,6 +405,9 @@ def _html_problems(text: str) -> list[str]:
             f"the '<' at line {_line_of(text, unended)} starts an HTML tag that does not end with '>' within "
             f"{MAX_TAG_LENGTH:,} characters: end the tag, or write '&lt;' (or put a space after it) for a less-than sign"
         )
+    if abrupt is not None:
+        problems.append(f"the HTML comment at line {_line_of(text, abrupt)} closes as it opens ('<!-->'): "
+                        "write a comment as '<!-- text -->', or remove it")
     if unclosed_comment is not None:
         problems.append(
             f"the HTML comment '<!--' at line {_line_of(text, unclosed_comment)} is never closed: end it with '-->'"
