@@ -57,7 +57,6 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     #: In ``mkdocs serve``: this build's side of the preview that rebuilds only what an edit touches.
     rebuild: Rebuild | None = None
     articles: search.Articles | None = None
-    shards = 1
     writing = False
 
     # on_config runs first, before MkDocs reads the docs folder: load and
@@ -209,14 +208,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         del statics
         if rebuild is not None:
             rebuild.written_by_hand(files.documentation_pages())
-        self.shards = search.shards_for(len(files.documentation_pages()), self.settings.search_part_pages)
         return files
-
-    # A preview rebuild: pages not read again keep their titles in the navigation.
-    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        if self.rebuild is not None:
-            self.rebuild.restore_titles(nav)
-        return nav
 
     # Hand-written pages may use [[kind:id]] links; they become ordinary
     # Markdown links to the target's page, which MkDocs then checks and
@@ -274,14 +266,16 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 search=self.pagefind)
         return env
 
-    # A preview rebuild: the tags plugin (on_env, priority 100) also lists the pages not read again.
+    # A preview rebuild: the pages not read again keep their titles (for the
+    # navigation of those that are written) and their tags (the tags plugin
+    # lists them in its on_env, priority 100), before any page is written.
     @event_priority(110)
-    def _tags_of_kept_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    def _kept_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.rebuild is not None:
-            self.rebuild.feed_tags(files, config)
+            self.rebuild.restore_kept_pages(files, config)
         return env
 
-    on_env = CombinedEvent(_tags_of_kept_pages, _env)
+    on_env = CombinedEvent(_kept_pages, _env)
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
     # Markdown cannot reach; it is added to the finished HTML. Pages that
@@ -332,10 +326,10 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         if self.rebuild is not None and self.renderer is not None:
             self.rebuild.finish(self.renderer.graph, self.renderer.mentions, Path(config.site_dir))
             if self.articles is not None:  # the preview shows the pages at once; its search follows
-                search.index_in_background(self.articles, Path(config.site_dir), self.shards)
+                search.index_in_background(self.articles, Path(config.site_dir), self.settings.search_part_pages)
         elif self.articles is not None:
             try:
-                done = search.index_site(self.articles, Path(config.site_dir), self.shards)
+                done = search.index_site(self.articles, Path(config.site_dir), self.settings.search_part_pages)
             except search.SearchIndexError as exc:
                 raise PluginError(f"alliance: search: {exc}") from None
             finally:

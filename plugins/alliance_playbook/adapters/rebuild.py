@@ -29,6 +29,12 @@ def _modified() -> bool:
     return True
 
 
+def _mark(file: Any, modified: bool) -> None:
+    """Tell MkDocs' dirty build whether to read and write ``file`` (its own
+    test compares modification times, and a generated file has none)."""
+    file.__dict__["is_modified"] = _modified if modified else _unmodified
+
+
 class Rebuild:
     """One preview build's side: which files it writes, and what it leaves
     for the next. Made in the plugin's ``on_config`` once the project is
@@ -99,7 +105,7 @@ class Rebuild:
             # Untouched, or touched and made again just as it was (a lesson's
             # case pages when its body changed): the last build's file stands.
             self.pages[page.src_uri], self.nonces[page.src_uri] = before, built.nonces[page.src_uri]
-            file.__dict__["is_modified"] = _unmodified
+            _mark(file, False)
             return False
         self.pages[page.src_uri], self.nonces[page.src_uri] = page, self.nonce
         return True
@@ -109,45 +115,39 @@ class Rebuild:
         self.statics[file.src_uri] = content
         built = self.preview.built
         if (self.partial or self.everything) and built is not None and built.statics.get(file.src_uri) == content:
-            file.__dict__["is_modified"] = _unmodified
+            _mark(file, False)
 
     def written_by_hand(self, files: Iterable[Any]) -> None:
         """Hand-written pages: written again when this build writes
         everything, or when they name a changed item by wiki link."""
         for file in files:
             if file.src_uri not in self.pages and (self.everything or file.src_uri in self.touched):
-                file.__dict__["is_modified"] = _modified
-
-    def restore_titles(self, nav: Any) -> None:
-        """Pages that are not read again keep the title and metadata the last
-        build found, for the navigation of the pages that are."""
-        if not self.partial:
-            return
-        for page in nav.pages:
-            if not page.file.is_modified() and page.file.src_uri in self.titles:
-                title, meta = self.titles[page.file.src_uri]
-                page.title, page.meta = title, dict(meta)
+                _mark(file, True)
 
     def mention(self, src: str, markdown: str) -> None:
         """A hand-written page's Markdown, before its wiki links are resolved."""
         names = {(link.kind, link.id) for link in find_links(markdown)} if "[[" in markdown else set()
         self.mentions[src] = names | {TAGS_LISTING} if "<!-- material/tags" in markdown else names
 
-    def feed_tags(self, files: Any, config: Any) -> None:
-        """Before the tags plugin lists the tags (its ``on_env``): the pages
-        not read again give it the tags the last build read from them, in
-        the order of the pages, as a full build would."""
-        plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
-        mappings = getattr(plugin, "mappings", None)
-        if not self.partial or mappings is None or not plugin.config.enabled:
+    def restore_kept_pages(self, files: Any, config: Any) -> None:
+        """Once the pages are read, before any is written: the pages that were
+        not read again keep the title and metadata the last build found (for
+        the navigation of the pages that are written), and give the tags
+        plugin, before it lists the tags (its ``on_env``), the tags the last
+        build read from them, in the order of the pages, as a full build would."""
+        if not self.partial:
             return
+        plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
+        mappings = getattr(plugin, "mappings", None) if plugin is not None and plugin.config.enabled else None
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         for page in pages:
             if not page.file.is_modified() and page.file.src_uri in self.titles:
                 title, meta = self.titles[page.file.src_uri]
                 page.title, page.meta = title, dict(meta)
-                if plugin.filter(page.file):
+                if mappings is not None and plugin.filter(page.file):
                     mappings.add(page, "")
+        if mappings is None:
+            return
         order = {page.url: n for n, page in enumerate(pages)}
         mappings.data = dict(sorted(mappings.data.items(), key=lambda kv: order.get(kv[0], len(order))))
 

@@ -76,9 +76,13 @@ def use_pagefind(config: Any, search: str, offline_copy: bool) -> bool:
     return True
 
 
+#: The article, marked as what Pagefind indexes.
+MARKED = ARTICLE[:-1] + " data-pagefind-body>"
+
+
 def mark_searchable(output: str) -> str:
     """A written page with its article marked as what Pagefind indexes."""
-    return output.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
+    return output.replace(ARTICLE, MARKED, 1)
 
 
 def _command(articles: Path, bundle: Path) -> list[str]:
@@ -93,21 +97,17 @@ def _command(articles: Path, bundle: Path) -> list[str]:
 SHARD_PAGES = 3000
 
 
-def shards_for(pages: int, per_part: int = SHARD_PAGES) -> int:
-    """How many parts the index of a site of ``pages`` pages is in."""
-    return max(1, -(-pages // max(1, per_part)))
-
-
 def bundle_dir(site_dir: Path, part: int) -> Path:
     """The folder of part ``part`` (0-based) of the index: pagefind/, pagefind-2/..."""
     return site_dir / (BUNDLE if part == 0 else f"{BUNDLE}-{part + 1}")
 
 
-def _commands(articles: Path, site_dir: Path, shards: int) -> tuple[list[list[str]], Path | None]:
-    """The indexer's runs, and the folder of the parts' links (to delete after)."""
-    files = sorted(articles.rglob("*.html")) if shards > 1 else []
-    size = -(-len(files) // shards) if files else 0
-    count = -(-len(files) // size) if size else 1  # as many parts as the pages fill
+def _commands(articles: Path, site_dir: Path, per_part: int) -> tuple[list[list[str]], Path | None]:
+    """The indexer's runs for parts of at most ``per_part`` pages (as even as
+    they can be), and the folder of the parts' links (to delete after)."""
+    files = sorted(articles.rglob("*.html"))
+    count = max(1, -(-len(files) // max(1, per_part)))
+    size = -(-len(files) // count)
     _mark_parts(site_dir, count)
     if count <= 1:
         return [_command(articles, bundle_dir(site_dir, 0))], None
@@ -150,7 +150,7 @@ class Articles:
 
     def add(self, dest_uri: str, output: str) -> None:
         """A written page (its article marked, see :func:`mark_searchable`)."""
-        start = output.find(ARTICLE[:-1] + " data-pagefind-body>")
+        start = output.find(MARKED)
         end = output.rfind("</article>")
         if start < 0 or end < start:
             return
@@ -193,7 +193,7 @@ _RUNNING: list[subprocess.Popen[bytes]] = []
 _STARTING: list[threading.Thread] = []
 
 
-def index_in_background(articles: Articles, site_dir: Path, shards: int = 1) -> None:
+def index_in_background(articles: Articles, site_dir: Path, per_part: int = SHARD_PAGES) -> None:
     """Start indexing ``site_dir`` and return: in ``mkdocs serve`` the pages
     show at once and search follows a few seconds later. A failure is left
     to the next full build, which reports it."""
@@ -201,7 +201,7 @@ def index_in_background(articles: Articles, site_dir: Path, shards: int = 1) -> 
 
     def start() -> None:  # in a thread: a large site's articles are sorted into parts first
         articles.prune(site_dir)
-        commands, _parts = _commands(articles.folder, site_dir, shards)
+        commands, _parts = _commands(articles.folder, site_dir, per_part)
         script = " && ".join(shlex.join(c) for c in commands)  # one run after the other, stopped together
         with contextlib.suppress(OSError):
             _RUNNING.append(subprocess.Popen(["sh", "-c", script] if len(commands) > 1 else commands[0],
@@ -238,11 +238,12 @@ def _signal(process: subprocess.Popen[bytes], name: str) -> None:
             process.kill()
 
 
-def index_site(articles: Articles, site_dir: Path, shards: int = 1) -> Indexed:
-    """Write ``site_dir/pagefind/`` (and its other parts, ``shards``) from
-    the written pages' articles (SearchIndexError if Pagefind fails)."""
+def index_site(articles: Articles, site_dir: Path, per_part: int = SHARD_PAGES) -> Indexed:
+    """Write ``site_dir/pagefind/`` (and its other parts, of at most
+    ``per_part`` pages each) from the written pages' articles
+    (SearchIndexError if Pagefind fails)."""
     start = time.perf_counter()
-    commands, parts = _commands(articles.folder, site_dir, shards)
+    commands, parts = _commands(articles.folder, site_dir, per_part)
     try:
         for command in commands:
             _run(command)
@@ -266,4 +267,4 @@ def _run(command: list[str]) -> None:
         raise SearchIndexError("Pagefind failed: " + (" / ".join(said[-3:]) or f"exit status {done.returncode}"))
 
 
-__all__ = ["BUNDLE", "SEARCH_JS", "SHARD_PAGES", "Articles", "Indexed", "bundle_dir", "shards_for", "SearchIndexError", "index_in_background", "index_site", "mark_searchable", "stop_indexing", "use_pagefind"]
+__all__ = ["BUNDLE", "SEARCH_JS", "SHARD_PAGES", "Articles", "Indexed", "bundle_dir", "SearchIndexError", "index_in_background", "index_site", "mark_searchable", "stop_indexing", "use_pagefind"]
