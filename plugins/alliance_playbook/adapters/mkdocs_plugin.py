@@ -172,11 +172,11 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             # index page: say so, or MkDocs warns about each one.
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in self.in_nav else InclusionLevel.NOT_IN_NAV
             self.generated[page.src_uri] = page.edit_path or ""
-            if rebuild is not None:
+            if rebuild is not None and rebuild.keeps(page):  # as the last build wrote it: neither read nor written
                 file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
-                if not rebuild.page(file, page):  # kept as the last build wrote it
-                    files.append(file)
-                    continue
+                rebuild.leave(file)
+                files.append(file)
+                continue
             content = page.content
             if page.html_only:
                 content, blocks = split_html_blocks(content)

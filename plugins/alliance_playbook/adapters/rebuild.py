@@ -96,19 +96,21 @@ class Rebuild:
         renderer.keep = None
         return False
 
-    def page(self, file: Any, page: GeneratedPage) -> bool:
-        """A generated page joins the files; False when it is kept as it was
-        (its Markdown is not read again, its file not written)."""
+    def keeps(self, page: GeneratedPage) -> bool:
+        """Whether a generated page stays as the last build wrote it (its file
+        is then :meth:`leave`'d): untouched, or touched and made again just
+        as it was (a lesson's case pages when its body changed)."""
         built = self.preview.built
         before = built.pages.get(page.src_uri) if built is not None else None
         if self.partial and built is not None and before is not None and (before is page or _same(page, self.nonce, before, built.nonces[page.src_uri])):
-            # Untouched, or touched and made again just as it was (a lesson's
-            # case pages when its body changed): the last build's file stands.
             self.pages[page.src_uri], self.nonces[page.src_uri] = before, built.nonces[page.src_uri]
-            _mark(file, False)
-            return False
+            return True
         self.pages[page.src_uri], self.nonces[page.src_uri] = page, self.nonce
-        return True
+        return False
+
+    def leave(self, file: Any) -> None:
+        """A kept page's file: MkDocs neither reads nor writes it."""
+        _mark(file, False)
 
     def static(self, file: Any, content: str | bytes) -> None:
         """A generated file (a script, a data export): not written again when unchanged."""
