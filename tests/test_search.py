@@ -49,6 +49,32 @@ def test_the_site_is_indexed_by_pagefind_and_not_by_the_theme(seed_site: Path):
     assert "data-pagefind-body" not in (seed_site / "404.html").read_text(encoding="utf-8")
 
 
+def test_listings_of_other_pages_are_not_indexed(seed_site: Path):
+    """A page is found by its own words: the lists that repeat other pages'
+    titles and summaries (related cases, a lesson's or a step's cases, the
+    index cards, the tags page) are left out of the index, which is also a
+    quarter smaller for it."""
+    def soup(path: str) -> BeautifulSoup:
+        return BeautifulSoup((seed_site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    def unmarked_case_links(page: BeautifulSoup) -> list[str]:
+        article = page.select_one("article[data-pagefind-body]")
+        for ignored in article.select("[data-ap-no-search]"):
+            ignored.decompose()
+        return [a["href"] for a in article.select("a[href]") if "casestudies/" in a["href"]]
+
+    assert unmarked_case_links(soup("tags")) == []
+    assert unmarked_case_links(soup("casestudies")) == []
+    assert unmarked_case_links(soup("explore")) == []
+    lessons = [p.parent.name for p in (seed_site / "lessons").glob("*/index.html")]
+    assert lessons and all(unmarked_case_links(soup(f"lessons/{name}")) == [] for name in lessons)
+    case = soup("casestudies/conflict-to-collaboration")
+    assert case.select("[data-ap-no-search] a[href]"), "the related cases are marked"
+    # The case's own words stay: its title, its lessons and its steps.
+    assert case.select_one("article h1") and not case.select_one("article h1").find_parent(attrs={"data-ap-no-search": True})
+    assert case.select(".ap-lessons a") and not case.select_one(".ap-lessons").find_parent(attrs={"data-ap-no-search": True})
+
+
 def test_a_query_finds_the_pages_and_highlights_the_words(page, seed_http: str):
     page.goto(seed_http)
     links = _search(page, "mediator")
@@ -62,6 +88,30 @@ def test_a_query_finds_the_pages_and_highlights_the_words(page, seed_http: str):
     page.wait_for_selector(".md-content mark", timeout=15000)
     assert "mediator" in page.locator(".md-content mark").first.inner_text().lower()
     assert page.context.blocked == []  # type: ignore[attr-defined]
+
+
+def test_results_come_ten_at_a_time_with_a_button_for_more(page, seed_http: str):
+    """A word on most pages lists ten results, and a button shows ten more
+    (focus on the first of them); each excerpt keeps only text and marks."""
+    page.goto(seed_http)
+    _search(page, "trust")
+    total = int(re.search(r"\d+", page.locator("#ap-search-summary").inner_text()).group())
+    assert total > 20, total
+    results = page.locator("dialog.ap-search .pagefind-modular-list-result")
+    more = page.get_by_role("button", name="Show more results")
+    assert results.count() == 10 and more.is_visible()
+    more.click()
+    page.wait_for_function("document.querySelectorAll('dialog.ap-search .pagefind-modular-list-link').length === 20")
+    page.wait_for_function("document.activeElement === document.querySelectorAll('dialog.ap-search .pagefind-modular-list-link')[10]")
+    while more.is_visible():
+        more.click()
+    page.wait_for_function(f"document.querySelectorAll('dialog.ap-search .pagefind-modular-list-link').length === {total}")
+    tags = page.locator("dialog.ap-search .pagefind-modular-list-excerpt *").evaluate_all("els => els.map(e => e.tagName)")
+    assert tags and set(tags) == {"MARK"}, set(tags)
+    # A new query starts the list again.
+    page.locator("dialog.ap-search input").fill("interfaith")
+    page.wait_for_function("/interfaith/.test(document.getElementById('ap-search-summary').textContent)")
+    page.wait_for_function("document.querySelectorAll('dialog.ap-search .pagefind-modular-list-result').length <= 10")
 
 
 def test_the_search_dialog_is_reachable_and_closes(page, seed_http: str):
@@ -162,10 +212,34 @@ def test_a_site_indexed_in_parts_finds_what_one_index_finds(page, seed_http: str
 
     one = found(seed_http)
     base, server = serve(site)
+    loaded: list[str] = []
+    page.on("response", lambda r: loaded.append(r.url.replace(base, "")))
     try:
         merged = found(base)
     finally:
         server.shutdown()
     assert merged[0] == one[0] > 3, (merged, one)
+    # The parts share one WebAssembly module (Pagefind on the page's thread: in its worker each part loads its own).
+    assert [u for u in loaded if "/wasm." in u] == ["pagefind/wasm.en.pagefind"], loaded
+    assert not [u for u in loaded if "pagefind-worker" in u], loaded
+    assert {u.split("/")[0] for u in loaded if u.endswith(".pf_index")} <= {"pagefind", "pagefind-2", "pagefind-3"}
     bad = run_mkdocs(project, env={"ALLIANCE_SEARCH_PART_PAGES": "many"}, check=False)
     assert bad.returncode != 0 and "ALLIANCE_SEARCH_PART_PAGES" in bad.stdout + bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_parts_are_made_by_size_and_never_empty():
+    """The index is split by the articles' size (the indexer's memory grows
+    with it), into at most MAX_PARTS parts, each of pages in order, none
+    empty; ALLIANCE_SEARCH_PART_PAGES sets pages per part instead."""
+    from alliance_playbook.adapters.search import MAX_PARTS, PART_BYTES, split
+
+    assert split([]) == []
+    assert set(split([20_000] * 56)) == {0}  # the seed guide: one part
+    even = split([PART_BYTES // 100] * 250)  # two and a half parts' worth
+    assert even == sorted(even) and set(even) == {0, 1, 2}
+    assert max(even.count(n) for n in range(3)) - min(even.count(n) for n in range(3)) <= 1
+    assert set(split([PART_BYTES] * 40)) == set(range(MAX_PARTS))
+    lopsided = split([10, PART_BYTES * 3, 10, 10])  # one page larger than a part: no part is left empty
+    assert lopsided == sorted(lopsided) and set(lopsided) == set(range(max(lopsided) + 1))
+    by_pages = split([PART_BYTES] * 7, per_part=3)
+    assert by_pages == [0, 0, 0, 1, 1, 1, 2]

@@ -112,8 +112,8 @@ class Settings:
     offline: bool = False
     #: The site's search (the plugin's ``search``, ALLIANCE_SEARCH): pagefind or material.
     search: str = "pagefind"
-    #: Pages per part of Pagefind's index (ALLIANCE_SEARCH_PART_PAGES; adapters/search.py).
-    search_part_pages: int = 3000
+    #: Pages per part of Pagefind's index (ALLIANCE_SEARCH_PART_PAGES); 0: parts by size (adapters/search.py).
+    search_part_pages: int = 0
     #: Whether ``mkdocs serve`` rebuilds only what an edit touches (adapters/preview.py).
     partial_preview: bool = True
     pdf: PdfSettings = field(default_factory=PdfSettings)
@@ -183,7 +183,7 @@ def resolve(
         offline_zip=_env_flag(env, "ALLIANCE_OFFLINE_ZIP", flag(options.get("offline_copy", True), "offline_copy")),
         offline=_env_flag(env, "ALLIANCE_OFFLINE", False),
         search=_search(env.get("ALLIANCE_SEARCH", "").strip() or str(options.get("search", "pagefind"))),
-        search_part_pages=count(env.get("ALLIANCE_SEARCH_PART_PAGES", "").strip() or 0, "ALLIANCE_SEARCH_PART_PAGES") or 3000,
+        search_part_pages=count(env.get("ALLIANCE_SEARCH_PART_PAGES", "").strip() or 0, "ALLIANCE_SEARCH_PART_PAGES"),
         partial_preview=_env_flag(env, "ALLIANCE_PARTIAL_PREVIEW", flag(options.get("partial_preview", True), "partial_preview")),
         pdf=_pdf(pdf, options, site, env),
     )

@@ -130,7 +130,7 @@ def theme_globals(translate: Translator, sections: list[tuple[str, str]], *, sea
 
 #: The search dialog's interface texts.
 SEARCH_TEXTS = ("Search", "Close", "The search index could not be loaded.", "No results for “{term}”",
-                "1 result for “{term}”", "{count} results for “{term}”",
+                "1 result for “{term}”", "{count} results for “{term}”", "Show more results",
                 "Search needs the site served over the web. On this computer, open the offline copy (on the downloads page): its search works from a disk.")
 
 

@@ -90,11 +90,20 @@ def _command(articles: Path, bundle: Path) -> list[str]:
             "--exclude-selectors", IGNORED, "--silent"]  # the language: each page's <html lang>
 
 
-#: Pages per part of the index. The indexer holds what it indexes in memory
-#: (about 0.36 MB a page: 394 MB at 1,000 case studies, 3.5 GB at 10,000 in
-#: one run); a larger site is indexed in parts, one run after the other, and
-#: the search merges them (``mergeIndex``), loading a little more per part.
-SHARD_PAGES = 3000
+#: Bytes of articles per part of the index. The indexer holds what it
+#: indexes in memory, about 13 times the articles' size (a case study's page
+#: of 1,000 words, 0.3 MB); a run over 16 MB of articles holds about 200 MB,
+#: what the build itself holds at that size (about 600 case studies). A
+#: larger site is indexed in parts, one run after the other, and the search
+#: merges them (``mergeIndex``): the parts share one WebAssembly module, and
+#: each adds its metadata and the index chunk of each word to a query
+#: (about 25 kB a word).
+PART_BYTES = 16_000_000
+#: At most this many parts (unless pages per part are set): past it, a query
+#: would download more for the parts than the parts save the indexer. At
+#: 10,000 case studies a part's run then holds about a gigabyte, less than
+#: the build's own process.
+MAX_PARTS = 4
 
 
 def bundle_dir(site_dir: Path, part: int) -> Path:
@@ -102,19 +111,37 @@ def bundle_dir(site_dir: Path, part: int) -> Path:
     return site_dir / (BUNDLE if part == 0 else f"{BUNDLE}-{part + 1}")
 
 
+def split(sizes: list[int], per_part: int = 0) -> list[int]:
+    """Where each of the pages (their articles' sizes, in order) goes: the
+    part numbers, from 0. By size (:data:`PART_BYTES`, at most
+    :data:`MAX_PARTS` parts, as even as they can be), or at most ``per_part``
+    pages a part when that is set (``ALLIANCE_SEARCH_PART_PAGES``)."""
+    if per_part > 0:
+        size = -(-len(sizes) // max(1, -(-len(sizes) // per_part)))  # as even as they can be
+        return [n // size for n in range(len(sizes))]
+    total = sum(sizes)
+    count = min(MAX_PARTS, max(1, -(-total // PART_BYTES)))
+    parts, before = [], 0
+    for size in sizes:  # by where the page's middle falls
+        parts.append(min(count - 1, (before + size // 2) * count // max(1, total)))
+        before += size
+    numbers = {part: n for n, part in enumerate(sorted(set(parts)))}  # no empty part (a page larger than one)
+    return [numbers[part] for part in parts]
+
+
 def _commands(articles: Path, site_dir: Path, per_part: int) -> tuple[list[list[str]], Path | None]:
-    """The indexer's runs for parts of at most ``per_part`` pages (as even as
-    they can be), and the folder of the parts' links (to delete after)."""
+    """The indexer's runs, one a part (see :func:`split`), and the folder of
+    the parts' links (to delete after)."""
     files = sorted(articles.rglob("*.html"))
-    count = max(1, -(-len(files) // max(1, per_part)))
-    size = -(-len(files) // count)
+    where = split([path.stat().st_size for path in files], per_part)
+    count = max(where, default=0) + 1
     _mark_parts(site_dir, count)
     if count <= 1:
         return [_command(articles, bundle_dir(site_dir, 0))], None
     parts = articles.parent / (articles.name + "-parts")
     shutil.rmtree(parts, ignore_errors=True)
-    for n, path in enumerate(files):
-        target = parts / str(n // size) / path.relative_to(articles)
+    for path, part in zip(files, where, strict=True):
+        target = parts / str(part) / path.relative_to(articles)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(path, target)  # the same file, for one part's run
     return [_command(parts / str(i), bundle_dir(site_dir, i)) for i in range(count)], parts
@@ -193,7 +220,7 @@ _RUNNING: list[subprocess.Popen[bytes]] = []
 _STARTING: list[threading.Thread] = []
 
 
-def index_in_background(articles: Articles, site_dir: Path, per_part: int = SHARD_PAGES) -> None:
+def index_in_background(articles: Articles, site_dir: Path, per_part: int = 0) -> None:
     """Start indexing ``site_dir`` and return: in ``mkdocs serve`` the pages
     show at once and search follows a few seconds later. A failure is left
     to the next full build, which reports it."""
@@ -238,10 +265,9 @@ def _signal(process: subprocess.Popen[bytes], name: str) -> None:
             process.kill()
 
 
-def index_site(articles: Articles, site_dir: Path, per_part: int = SHARD_PAGES) -> Indexed:
-    """Write ``site_dir/pagefind/`` (and its other parts, of at most
-    ``per_part`` pages each) from the written pages' articles
-    (SearchIndexError if Pagefind fails)."""
+def index_site(articles: Articles, site_dir: Path, per_part: int = 0) -> Indexed:
+    """Write ``site_dir/pagefind/`` (and its other parts, see :func:`split`)
+    from the written pages' articles (SearchIndexError if Pagefind fails)."""
     start = time.perf_counter()
     commands, parts = _commands(articles.folder, site_dir, per_part)
     try:
@@ -267,4 +293,4 @@ def _run(command: list[str]) -> None:
         raise SearchIndexError("Pagefind failed: " + (" / ".join(said[-3:]) or f"exit status {done.returncode}"))
 
 
-__all__ = ["BUNDLE", "SEARCH_JS", "SHARD_PAGES", "Articles", "Indexed", "bundle_dir", "SearchIndexError", "index_in_background", "index_site", "mark_searchable", "stop_indexing", "use_pagefind"]
+__all__ = ["BUNDLE", "SEARCH_JS", "MAX_PARTS", "PART_BYTES", "Articles", "Indexed", "bundle_dir", "SearchIndexError", "index_in_background", "index_site", "mark_searchable", "split", "stop_indexing", "use_pagefind"]
