@@ -4,7 +4,8 @@ For each size N (10, 100, 1000; 3000 too with BENCH_FULL=1) it generates a
 project with N case studies (``synth.py``), checks it with ``alliance check``,
 and measures, in the same run and alternating between variants:
 
-- ours: ``mkdocs build`` with the alliance plugin (ALLIANCE_PDF=0);
+- ours: ``mkdocs build`` with the alliance plugin (ALLIANCE_PDF=0, and ALLIANCE_OFFLINE_ZIP=0:
+  the offline copy is a second site, which plain MkDocs does not make);
 - plain: the same pages written by ``alliance generate --config``, built by
   MkDocs without our plugin (ours/plain is the plugin's overhead);
 - gen-files: the usual approach, ``genfiles_pages.py`` run by mkdocs-gen-files,
@@ -813,7 +814,8 @@ def main(argv: list[str] | None = None) -> int:
             order = list(variants)
             for r in range(repeats):
                 for name in order[r % 3:] + order[: r % 3]:  # rotate which variant goes first
-                    s = must(mkdocs_build(variants[name], base / f"site-{name}", base / f"logs/build-{name}-{r}.log"), f"{name} build at N={n}")
+                    env = {**ENV, "ALLIANCE_OFFLINE_ZIP": "0"} if name == "ours" else None  # the same pages as plain: no offline copy
+                    s = must(mkdocs_build(variants[name], base / f"site-{name}", base / f"logs/build-{name}-{r}.log", env), f"{name} build at N={n}")
                     series[name].add(s)
                     loads.append(os.getloadavg()[0])
                     print(f"  {name:9s} run {r + 1}: {s.wall:6.2f} s wall, {s.cpu:6.2f} s CPU, {s.rss_mb:5.0f} MB", flush=True)

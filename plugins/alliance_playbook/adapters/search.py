@@ -45,7 +45,9 @@ BUNDLE = "pagefind"
 #: The article Material writes each page's content in.
 ARTICLE = '<article class="md-content__inner md-typeset">'
 #: What is not searched for inside an article: heading permalinks, the
-#: "last updated" line, and whatever a template marks ``data-ap-no-search``.
+#: "last updated" line, and whatever a template marks ``data-ap-no-search``:
+#: the lists of other pages' titles and summaries (related cases, index
+#: cards, the tags page's lists), so that a page is found by its own words.
 IGNORED = ".headerlink, .md-source-file, [data-ap-no-search]"
 
 
