@@ -100,6 +100,9 @@ def test_results_come_ten_at_a_time_with_a_button_for_more(page, seed_http: str)
     results = page.locator("dialog.ap-search .pagefind-modular-list-result")
     more = page.get_by_role("button", name="Show more results")
     assert results.count() == 10 and more.is_visible()
+    # It looks like a button (the dialog is outside Material's .md-typeset, where .md-button is drawn).
+    style = more.evaluate("b => { const s = getComputedStyle(b); return [s.borderTopStyle, s.borderTopWidth, s.cursor]; }")
+    assert style == ["solid", "1px", "pointer"], style
     more.click()
     page.wait_for_function("document.querySelectorAll('dialog.ap-search .pagefind-modular-list-link').length === 20")
     page.wait_for_function("document.activeElement === document.querySelectorAll('dialog.ap-search .pagefind-modular-list-link')[10]")
