@@ -153,7 +153,6 @@
     }
     return {
       register: function (instance) {
-        instance.on("loading", function () { generation++; });
         instance.on("results", function (found) {
           var mine = ++generation;
           var all = (found && found.results) || [];
