@@ -440,6 +440,18 @@ def test_text_of_invisible_characters_is_empty(project_copy: Path, value: str):
     assert f"{rel}:1:8: title: must contain text that shows; it has only spaces, invisible characters or comments" in problems(project_copy)
 
 
+@pytest.mark.parametrize(("text", "markdown", "shows"), [
+    ("a", False, True), ("  \u200b a", False, True), ("\u200b\u2060", False, False), ("&nbsp;", False, False),
+    (" &nbsp;\u200b&nbsp; ", False, False), ("&nbsp;x", False, True), ("&amp;", False, True), ("&", False, True),
+    ("<!-- x -->", True, False), ("<!-- x --> &nbsp;", True, False), ("<!-- x -->y", True, True), ("<!-- x -->", False, True),
+])
+def test_what_shows(text: str, markdown: bool, shows: bool):
+    """The quick answer (the first character that shows) agrees with the full one."""
+    from alliance_playbook.model.text import visible
+
+    assert visible(text, markdown) is shows
+
+
 def test_markdown_of_only_a_comment_is_empty(project_copy: Path):
     rel = add_case(project_copy, "comment.yml", CASE.replace("challenge: It was hard.", 'challenge: "<!-- nothing -->"'))
     assert f"{rel}:9:12: challenge: must contain text that shows; it has only spaces, invisible characters or comments" in problems(project_copy)

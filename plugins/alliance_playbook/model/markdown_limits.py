@@ -307,7 +307,9 @@ _OPENER_OF = {close: opener for opener, (close, *_rest) in _PAIRS.items()}
 def _inline_problems(text: str) -> list[str]:
     depth = dict.fromkeys(_PAIRS, 0)
     deepest = dict.fromkeys(_PAIRS, (0, 0))  # (how many, where the deepest opened)
-    for m in _BRACKET.finditer(text):
+    # No more open at once than there are in all: most fields are read no further.
+    few = all(text.count(opener) <= limit for opener, (_close, limit, *_names) in _PAIRS.items())
+    for m in () if few else _BRACKET.finditer(text):
         char = m.group()
         if char in _PAIRS:
             depth[char] += 1
@@ -325,7 +327,8 @@ def _inline_problems(text: str) -> list[str]:
                 f"(nested, or never closed with '{close}'); at most {limit} are allowed: "
                 f"close each '{opener}' with '{close}', or write '\\{opener}' for {one} that is only text"
             )
-    runs = list(_TILDE_RUN.finditer(text))
+    # (The pattern has a look-behind, so it is tried at every character: looked for only when a run is there.)
+    runs = list(_TILDE_RUN.finditer(text)) if "~~~" in text or "^^^" in text else []
     run_chars = sum(len(m.group()) for m in runs)
     if run_chars > MAX_TILDE_RUNS:
         problems.append(
@@ -353,7 +356,9 @@ def _inline_problems(text: str) -> list[str]:
 
 
 def _html_problems(text: str) -> list[str]:
-    problems = []
+    problems: list[str] = []
+    if "<" not in text:  # no tag, comment or marked section (most fields)
+        return problems
     # Python's HTML parser reads a start tag up to its '>'. When the tag never
     # ends it reads on to the end of the text and starts again one character
     # later: each unended '<' costs a pass over the rest of the text. A

@@ -32,8 +32,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: What shows nothing: spaces, format characters (zero-width, joiners, marks)
 #: and the blank fillers of some scripts. A text of only these is empty.
-_INVISIBLE = re.compile("[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]+")
+_INVISIBLE_CHARS = ("\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
+                    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0")
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
+#: A character that shows (the first one, in most texts).
+_SHOWS = re.compile(f"[^{_INVISIBLE_CHARS}]")
 _COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
 
 
@@ -47,6 +50,11 @@ def visible(text: str, markdown: bool = False) -> bool:
     """Whether ``text`` shows anything (a Markdown comment shows nothing)."""
     if markdown and "<!--" in text:
         text = _COMMENT.sub("", text)
+    first = _SHOWS.search(text)
+    if first is None:
+        return False
+    if text[first.start()] != "&":  # (only '&nbsp;' shows nothing and starts with a character that shows)
+        return True
     return bool(_INVISIBLE.sub("", text).replace("&nbsp;", ""))
 
 
