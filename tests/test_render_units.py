@@ -124,4 +124,18 @@ def test_the_playbook_export_is_what_json_dumps_writes(tmp_path):
     cache: dict = {}
     assert playbook_json(project, graph, "A <site> “name”") == expected
     assert playbook_json(project, graph, "A <site> “name”", cache) == expected and cache
-    assert playbook_json(project, graph, "A <site> “name”", cache) == expected
+    shape: list = []
+    assert playbook_json(project, graph, "A <site> “name”", cache, shape=shape) == expected
+    # The shape the data page shows is what the file holds.
+    assert shape == [(list(data), [(k, len(v)) for k, v in data.items() if isinstance(v, list)])]
+    # An item a preview keeps is not exported again: its cached text stays
+    # (the rest are exported as usual).
+    first = next(iter(project.cases))
+    real = cache[("case", first)][1]
+    cache[("case", first)] = ({"kept": True}, '{"kept": true}')
+    asked: list = []
+    kept = playbook_json(project, graph, "A <site> “name”", cache, lambda kind, id_, item: asked.append(id_) or id_ == first)
+    assert kept == expected.replace(real, '{"kept": true}', 1) != expected
+    assert len(asked) == sum(len(project.items(k.name)) for k in project.registry)
+    cache[("case", first)] = ({"kept": True}, '{"kept": true}')
+    assert playbook_json(project, graph, "A <site> “name”", cache) == expected  # without: exported, and the export differs

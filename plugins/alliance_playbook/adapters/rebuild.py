@@ -94,6 +94,7 @@ class Rebuild:
             return True
         self.partial, self.everything, self.why = False, True, "a title in the navigation changed"
         renderer.keep = None
+        renderer.forget_data_files()  # made while pages were kept: made again as a full build's
         return False
 
     def keeps(self, page: GeneratedPage) -> bool:

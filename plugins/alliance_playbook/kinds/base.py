@@ -270,6 +270,12 @@ class Kind:
         """Extra data files of this kind (path in the site, text)."""
         return []
 
+    def site_data_files(self, site: Site) -> list[tuple[str, str]]:
+        """:meth:`data_files`, as the renderer asks for them: a kind may
+        override this one to keep values between a preview's rebuilds
+        (:func:`memo`), which needs the ``site``."""
+        return self.data_files(site.project, site.graph)
+
     def assets(self, site: Site) -> list[tuple[str, str]]:
         """Files this kind's pages load (path in the site, text), such as
         the case index's search text; our own scripts' folder only."""

@@ -23,7 +23,7 @@ from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title,
 from ..model.types import Bool, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
 from ..urls import src_to_url, src_to_url_file
 from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, as_written, item_error, item_warning, memo
-from .catalogue import CSV_COLUMNS, CSV_FIELDS, catalogue_row, csv_cells
+from .catalogue import CSV_COLUMNS, CSV_FIELDS, catalogue_row
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -276,11 +276,19 @@ class CaseStudyKind(Kind):
     def data_files(self, project: ProjectView, graph: Any) -> list[tuple[str, str]]:
         return [("data/casestudies.csv", self.csv(project))]
 
+    def site_data_files(self, site: Site) -> list[tuple[str, str]]:
+        return [("data/casestudies.csv", self.csv(site.project, site))]
+
+    def row(self, site: Site | None, c: CaseStudy) -> tuple[list[str], dict[str, Any]]:
+        """A case's catalogue row (its CSV cells and typed record), kept
+        between a preview's rebuilds while the case is unchanged."""
+        return memo(site, "row", c, tuple(c.tags or ()), lambda: catalogue_row(self.record(c)))  # type: ignore[no-any-return]
+
     def assets(self, site: Site) -> list[tuple[str, str]]:
         from . import casestudy_index as index
 
-        rows = {c.id: memo(site, "row", c, tuple(c.tags or ()), lambda c=c: catalogue_row(self.record(c))) for c in site.project.items("case").values()}
-        out = [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, index.rows_script(CSV_COLUMNS, rows))]
+        rows = index.rows_script(site, CSV_COLUMNS, site.project.items("case").values(), lambda c: self.row(site, c))
+        out = [(index.SEARCH_SCRIPT, index.search_script(site)), (index.ROWS_SCRIPT, rows)]
         if index.compact(site):  # only a large index draws its cards from data
             out.append((index.CARDS_SCRIPT, index.cards_script(site)))
         return out
@@ -288,14 +296,18 @@ class CaseStudyKind(Kind):
     def data_file_notes(self) -> dict[str, str]:
         return {"data/casestudies.csv": "One row per case study, for spreadsheets; lists are joined with “; ”."}
 
-    def csv(self, project: ProjectView) -> str:
-        """One row per published case; lists joined with '; '."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
+    def csv(self, project: ProjectView, site: Site | None = None) -> str:
+        """One row per published case; lists joined with '; ' (each row's
+        text kept between a preview's rebuilds, given the ``site``)."""
+        def line(cells: list[str]) -> str:
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n").writerow(cells)
+            return out.getvalue()
+
+        rows = [line(CSV_COLUMNS)]
         for c in project.items("case").values():
-            writer.writerow(csv_cells(self.record(c)))
-        return out.getvalue()
+            rows.append(memo(site, "csv", c, tuple(c.tags or ()), lambda c=c: line(self.row(site, c)[0])))
+        return "".join(rows)
 
     def record(self, c: CaseStudy) -> dict[str, Any]:
         """A case as a row of the catalogue (:data:`CSV_COLUMNS`), typed:

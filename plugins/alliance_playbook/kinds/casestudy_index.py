@@ -110,30 +110,44 @@ def search_fields(site: Site, case: Any) -> list[tuple[str, str]]:
     return [(what, text) for what, text in out if text]
 
 
+def _json(value: Any) -> str:
+    # JSON is JavaScript; "<" escaped all the same, for any reader that looks for tags.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _by_case(site: Site, name: str, cases: Any, key: Any, make: Any) -> str:
+    """``{"case id": value, ...}`` as compact JSON: what ``json.dumps`` of the
+    whole mapping writes, with each case's text kept between a preview's
+    rebuilds while the case (and ``key(case)``) is unchanged (see :func:`memo`)."""
+    return "{" + ",".join(f"{_json(case.id)}:{memo(site, name, case, key(case), lambda case=case: _json(make(case)))}"
+                          for case in cases) + "}"
+
+
 def search_script(site: Site) -> str:
     """The search text of every case, as a script that sets
     ``window.AlliancePlaybookCaseText`` to {case id: [[what, text], ...]}."""
     lessons, steps = site.project.items("lesson"), site.project.items("step")
 
-    def fields(case: Any) -> list[tuple[str, str]]:
-        titles = (tuple(getattr(lessons.get(r.lesson), "title", "") for r in case.lessons),
-                  tuple(getattr(steps.get(s), "title", "") for s in case.steps or ()), tuple(case.tags or ()))
-        return memo(site, "search", case, titles, lambda: search_fields(site, case))  # type: ignore[no-any-return]
+    def titles(case: Any) -> tuple[tuple[str, ...], ...]:
+        return (tuple(getattr(lessons.get(r.lesson), "title", "") for r in case.lessons),
+                tuple(getattr(steps.get(s), "title", "") for s in case.steps or ()), tuple(case.tags or ()))
 
-    data = {case.id: fields(case) for case in site.project.items("case").values()}
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # JSON is JavaScript; "<" escaped all the same, for any reader that looks for tags.
-    return "window.AlliancePlaybookCaseText = " + body.replace("<", "\\u003c") + ";\n"
+    body = _by_case(site, "search.json", site.project.items("case").values(), titles, lambda case: search_fields(site, case))
+    return "window.AlliancePlaybookCaseText = " + body + ";\n"
 
 
-def rows_script(columns: list[str], rows: dict[str, tuple[list[str], dict[str, Any]]]) -> str:
+def rows_script(site: Site, columns: list[str], cases: Any, row: Any) -> str:
     """The catalogue row of every case, as a script that sets
     ``window.AlliancePlaybookCaseRows`` to {columns, cases: {id: {cells, record}}}:
     ``cells`` exactly as in ``data/casestudies.csv``, ``record`` typed (for
-    the JSON download). A script, not a JSON file: it loads from ``file://``."""
-    data = {"columns": columns, "cases": {id_: {"cells": cells, "record": record} for id_, (cells, record) in rows.items()}}
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return "window.AlliancePlaybookCaseRows = " + body.replace("<", "\\u003c") + ";\n"
+    the JSON download), from ``row(case)``. A script, not a JSON file: it
+    loads from ``file://``."""
+    def entry(case: Any) -> dict[str, Any]:
+        cells, record = row(case)
+        return {"cells": cells, "record": record}
+
+    body = _by_case(site, "rows.json", cases, lambda case: tuple(case.tags or ()), entry)
+    return "window.AlliancePlaybookCaseRows = " + '{"columns":' + _json(columns) + ',"cases":' + body + "};\n"
 
 
 def compact(site: Site) -> bool:
@@ -154,9 +168,9 @@ def card_meta(site: Site, case: Any) -> str:
 def cards_script(site: Site) -> str:
     """What casefilter.js draws each card from, as a script that sets
     ``window.AlliancePlaybookCards`` to {case id: {summary, meta, facets, lang, draft}}."""
-    data = {case.id: memo(site, "card", case, tuple(case.tags or ()), lambda case=case: {
-                "summary": case.summary, "meta": card_meta(site, case), "facets": facet_values(site, case),
-                "lang": case.language or "", "draft": bool(case.is_draft)})
-            for case in site.project.cases.values()}
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return "window.AlliancePlaybookCards = " + body.replace("<", "\\u003c") + ";\n"
+    def card(case: Any) -> dict[str, Any]:
+        return {"summary": case.summary, "meta": card_meta(site, case), "facets": facet_values(site, case),
+                "lang": case.language or "", "draft": bool(case.is_draft)}
+
+    body = _by_case(site, "cards.json", site.project.cases.values(), lambda case: tuple(case.tags or ()), card)
+    return "window.AlliancePlaybookCards = " + body + ";\n"

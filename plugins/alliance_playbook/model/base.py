@@ -25,12 +25,15 @@ class Entity(Model):
     @property
     def id(self) -> str:
         """The item's id: its file name without the suffix ('' until bound)."""
-        return self._id
+        # (Read from pydantic's store of private attributes directly: the
+        # attribute itself goes through ``__getattr__``, and a large build
+        # asks for ids hundreds of thousands of times.)
+        return self.__pydantic_private__["_id"]  # type: ignore[index,no-any-return]
 
     @property
     def source(self) -> SourceMap | None:
         """Where each value was written in the file (None until bound)."""
-        return self._source
+        return self.__pydantic_private__["_source"]  # type: ignore[index,no-any-return]
 
     @property
     def path(self) -> str:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..kinds.base import GeneratedPage
 from ..urls import kit_pdf_path, worksheet_pdf_path
-from .exports import DATAPACKAGE
+from .exports import DATAPACKAGE, JsonShape
 
 if TYPE_CHECKING:
     from .site import PageRenderer
@@ -46,17 +46,20 @@ class DataFile:
     note: str
 
 
-def describe_data_file(path: str, text: str, note: str = "") -> DataFile:
+def describe_data_file(path: str, text: str, note: str = "", shape: JsonShape | None = None, size: int | None = None) -> DataFile:
     """Format, size and fields of one export, read from the file itself (so
-    the page can never list a column the file does not have)."""
-    size = human_size(len(text.encode("utf-8")))
+    the page can never list a column the file does not have), or for JSON
+    from the ``shape`` its writer recorded while writing it (the guide's
+    whole playbook.json, 25 MB at 3,000 cases, need not be read again)."""
+    shown = human_size(len(text.encode("utf-8")) if size is None else size)
     if path.endswith(".csv"):
         rows = list(csv.reader(io.StringIO(text)))
-        return DataFile(path, "CSV", size, str(max(0, len(rows) - 1)), rows[0] if rows else [], note)
-    data = json.loads(text)
-    keys = list(data) if isinstance(data, dict) else []
-    lists = [f"{k} ({len(v)})" for k, v in data.items() if isinstance(v, list)] if isinstance(data, dict) else []
-    return DataFile(path, "JSON", size, ", ".join(lists), keys, note)
+        return DataFile(path, "CSV", shown, str(max(0, len(rows) - 1)), rows[0] if rows else [], note)
+    if shape is None:
+        data = json.loads(text)
+        shape = (list(data), [(k, len(v)) for k, v in data.items() if isinstance(v, list)]) if isinstance(data, dict) else ([], [])
+    keys, lists = shape
+    return DataFile(path, "JSON", shown, ", ".join(f"{k} ({n})" for k, n in lists), keys, note)
 
 
 def downloads_pages(site: PageRenderer) -> list[GeneratedPage]:
@@ -68,7 +71,8 @@ def downloads_pages(site: PageRenderer) -> list[GeneratedPage]:
                              DATAPACKAGE: _("What each data file holds, column by column (a Frictionless Data Package), so that open-data portals can harvest the catalogue.")}
     for kind in site.project.registry:
         notes.update({path: site.translate(text) for path, text in kind.data_file_notes().items()})
-    files = [describe_data_file(path, text, notes.get(path, "")) for path, text in site.data_files()]
+    files = [describe_data_file(path, text, notes.get(path, ""), site.data_shapes.get(path), site.data_sizes.get(path))
+             for path, text in site.data_files()]
     return [
         site.page("downloads.md.j2", "downloads/index.md", site.translate("Downloads"), "downloads",
                   book_pdf=o.pdf_book, worksheets=worksheets, kits=kits, maintainers_pdf=o.pdf_maintainers, offline_zip=o.offline_zip, offline_copy=o.offline_copy,

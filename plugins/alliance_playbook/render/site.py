@@ -135,6 +135,8 @@ class PageRenderer:
         #: A preview's exported items, kept between its rebuilds (see render.exports).
         self.export_cache: dict[tuple[str, str], tuple[dict[str, Any], str]] | None = None
         self._data_files: list[tuple[str, str]] | None = None
+        self.data_shapes: dict[str, Any] = {}  # what JSON data files hold, noted as written (exports.JsonShape)
+        self.data_sizes: dict[str, int] = {}  # and each one's size in bytes
         self.env.filters["period"] = self.period
         self.env.filters["mdh"] = plain  # kept for templates of forks
         self.env.filters["with_code"] = with_code
@@ -305,13 +307,7 @@ class PageRenderer:
         self._data_files = None
 
     def _make_data_files(self) -> list[tuple[str, str]]:
-        from .exports import DATAPACKAGE, datapackage_json, playbook_json
+        from .exports import data_files
 
         with paused_gc():
-            files = [("data/playbook.json", playbook_json(self.project, self.graph, self.options.site_name, self.export_cache))]
-            schemas: dict[str, list[dict[str, Any]]] = {}
-            for kind in self.project.registry:
-                files.extend(kind.data_files(self.project, self.graph))
-                schemas.update(kind.data_file_schemas())
-            files.append((DATAPACKAGE, datapackage_json(files, schemas, self.options.site_name, self.options.site_url)))
-            return files
+            return data_files(self)
