@@ -6,6 +6,7 @@ cross-file checks whether or not the file validated."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,9 @@ class ProjectLayout:
 
     def display(self, path: Path) -> str:
         """``path`` as messages show it: relative to the project root when inside it."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root) and text[len(root):len(root) + 1] == os.sep:  # (a loaded project asks thousands of times)
+            return text[len(root) + 1:].replace(os.sep, "/")
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -156,6 +160,7 @@ class ProjectReader:
         folders = [layout.content, layout.casestudies, *extra_dirs]
         self.tree: SourceTree = scan(layout.root, [f for f in dict.fromkeys(folders) if f.is_relative_to(layout.root)])
         self.problems.extend(self.tree.problems)
+        self._by_folder: dict[Path, list[Path]] | None = None
 
     def guide_pages(self) -> list[Path]:
         """The Markdown pages in the content folder."""
@@ -198,7 +203,11 @@ class ProjectReader:
         """The files of ``kind`` right in ``folder``, one item each; a file whose
         name is not a valid id gets no id and no entity."""
         out = []
-        for path in (p for p in self.tree.files if p.parent == folder and p.suffix.lower() in YAML_SUFFIXES):
+        if self._by_folder is None:  # (each file's folder, once: a Path's parent is made anew each time)
+            self._by_folder = {}
+            for p in self.tree.files:
+                self._by_folder.setdefault(p.parent, []).append(p)
+        for path in (p for p in self._by_folder.get(folder, ()) if p.suffix.lower() in YAML_SUFFIXES):
             display = self.layout.display(path)
             self.files += 1
             name_problems = _file_name_problems(path, display, kind)

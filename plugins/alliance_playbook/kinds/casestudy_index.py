@@ -53,25 +53,32 @@ def searchable(markdown: str | None) -> str:
 def facets(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Filter groups for the case index: (facet, heading, [(value, label)])."""
     project = site.project
-    values: dict[str, dict[str, str]] = {k: {} for k in FACETS}
+    # Each value once, in the order the cases first give it; labelled once.
+    seen: dict[str, dict[Any, None]] = {k: {} for k in FACETS}
     for case in project.items("case").values():
-        for a in case.policy_areas:
-            values["area"][str(a)] = site.label("policy_area", a)
-        for partner in case.partners:
-            values["ptype"][str(partner.type)] = site.label("partner_type", partner.type)
-            sector = site.sector_of(partner.type)
-            values["sector"][sector] = site.label("sector", sector)
+        seen["area"].update(dict.fromkeys(case.policy_areas))
+        seen["ptype"].update(dict.fromkeys(p.type for p in case.partners))
         loc = case.location
         if loc and loc.country:
-            values["country"][loc.country] = site.country(loc.country)
+            seen["country"][loc.country] = None
         if loc and loc.scope:
-            values["scope"][str(loc.scope)] = site.label("scope", loc.scope)
+            seen["scope"][loc.scope] = None
         if case.alliance_form:
-            values["form"][str(case.alliance_form)] = site.label("alliance_form", case.alliance_form)
-        for lesson in case.lessons:
-            values["lesson"][lesson.lesson] = project.items("lesson")[lesson.lesson].title
-        for s in case.steps or []:
-            values["step"][s] = project.items("step")[s].title
+            seen["form"][case.alliance_form] = None
+        seen["lesson"].update(dict.fromkeys(r.lesson for r in case.lessons))
+        seen["step"].update(dict.fromkeys(case.steps or ()))
+    lessons, steps = project.items("lesson"), project.items("step")
+    sectors = dict.fromkeys(site.sector_of(t) for t in seen["ptype"])
+    values: dict[str, dict[str, str]] = {
+        "area": {str(a): site.label("policy_area", a) for a in seen["area"]},
+        "ptype": {str(t): site.label("partner_type", t) for t in seen["ptype"]},
+        "sector": {s: site.label("sector", s) for s in sectors},
+        "country": {c: site.country(c) for c in seen["country"]},
+        "scope": {str(x): site.label("scope", x) for x in seen["scope"]},
+        "form": {str(f): site.label("alliance_form", f) for f in seen["form"]},
+        "lesson": {i: lessons[i].title for i in seen["lesson"]},
+        "step": {i: steps[i].title for i in seen["step"]},
+    }
     return [(k, site.translate(FACETS[k]), sorted(v.items(), key=lambda kv: kv[1].casefold())) for k, v in values.items() if v]
 
 
@@ -115,12 +122,18 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def _by_case(site: Site, name: str, cases: Any, key: Any, make: Any) -> str:
-    """``{"case id": value, ...}`` as compact JSON: what ``json.dumps`` of the
-    whole mapping writes, with each case's text kept between a preview's
-    rebuilds while the case (and ``key(case)``) is unchanged (see :func:`memo`)."""
-    return "{" + ",".join(f"{_json(case.id)}:{memo(site, name, case, key(case), lambda case=case: _json(make(case)))}"
-                          for case in cases) + "}"
+def _by_case(site: Site, name: str, variable: str, cases: Any, key: Any, make: Any, head: str = "", tail: str = "") -> str:
+    """``window.<variable> = <head>{"case id": value, ...}<tail>;``: what
+    ``json.dumps`` of the mapping writes (compact), with each case's entry kept
+    between a preview's rebuilds while the case (and ``key(case)``) is
+    unchanged (see :func:`memo`), and the whole text joined once."""
+    parts = [f"window.{variable} = {head}{{"]
+    for case in cases:
+        parts += (memo(site, name, case, key(case), lambda case=case: f"{_json(case.id)}:{_json(make(case))}"), ",")
+    if len(parts) > 1:
+        parts.pop()  # the comma after the last case
+    parts.append(f"}}{tail};\n")
+    return "".join(parts)
 
 
 def search_script(site: Site) -> str:
@@ -132,8 +145,8 @@ def search_script(site: Site) -> str:
         return (tuple(getattr(lessons.get(r.lesson), "title", "") for r in case.lessons),
                 tuple(getattr(steps.get(s), "title", "") for s in case.steps or ()), tuple(case.tags or ()))
 
-    body = _by_case(site, "search.json", site.project.items("case").values(), titles, lambda case: search_fields(site, case))
-    return "window.AlliancePlaybookCaseText = " + body + ";\n"
+    return _by_case(site, "search.json", "AlliancePlaybookCaseText", site.project.items("case").values(), titles,
+                    lambda case: search_fields(site, case))
 
 
 def rows_script(site: Site, columns: list[str], cases: Any, row: Any) -> str:
@@ -146,8 +159,8 @@ def rows_script(site: Site, columns: list[str], cases: Any, row: Any) -> str:
         cells, record = row(case)
         return {"cells": cells, "record": record}
 
-    body = _by_case(site, "rows.json", cases, lambda case: tuple(case.tags or ()), entry)
-    return "window.AlliancePlaybookCaseRows = " + '{"columns":' + _json(columns) + ',"cases":' + body + "};\n"
+    return _by_case(site, "rows.json", "AlliancePlaybookCaseRows", cases, lambda case: tuple(case.tags or ()), entry,
+                    head='{"columns":' + _json(columns) + ',"cases":', tail="}")
 
 
 def compact(site: Site) -> bool:
@@ -172,5 +185,4 @@ def cards_script(site: Site) -> str:
         return {"summary": case.summary, "meta": card_meta(site, case), "facets": facet_values(site, case),
                 "lang": case.language or "", "draft": bool(case.is_draft)}
 
-    body = _by_case(site, "cards.json", site.project.cases.values(), lambda case: tuple(case.tags or ()), card)
-    return "window.AlliancePlaybookCards = " + body + ";\n"
+    return _by_case(site, "cards.json", "AlliancePlaybookCards", site.project.cases.values(), lambda case: tuple(case.tags or ()), card)
