@@ -117,6 +117,36 @@ def test_results_come_ten_at_a_time_with_a_button_for_more(page, seed_http: str)
     page.wait_for_function("document.querySelectorAll('dialog.ap-search .pagefind-modular-list-result').length <= 10")
 
 
+def test_a_key_fetches_the_index_while_the_box_waits_for_the_next(page, seed_http: str):
+    """The index chunks a word needs are fetched as the word is typed, not
+    after the box's pause for the next key (50 ms): the search then answers
+    from chunks already there."""
+    page.add_init_script("""
+      window.__apFetches = [];
+      const plain = window.fetch;
+      window.fetch = function (url, options) {
+        window.__apFetches.push([performance.now(), String(url)]);
+        return plain.call(this, url, options);
+      };""")
+    page.goto(seed_http)
+    page.get_by_role("button", name="Search").click()
+    field = page.locator("dialog.ap-search input")
+    field.wait_for(timeout=15000)
+    page.wait_for_function("window.__apFetches.some(f => /pagefind\\.[a-z0-9_]+\\.pf_meta/.test(f[1]))", timeout=15000)
+    page.wait_for_timeout(500)  # the index's metadata has loaded: a reader starts typing
+    typed = page.evaluate("""() => new Promise(resolve => {
+      const input = document.querySelector('dialog.ap-search input');
+      input.value = 'interfaith';
+      const at = performance.now();
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      resolve(at);
+    })""")
+    page.wait_for_function("/interfaith/.test(document.getElementById('ap-search-summary').textContent)", timeout=15000)
+    chunks = page.evaluate("window.__apFetches.filter(f => /\\.pf_index$/.test(f[1])).map(f => f[0])")
+    assert chunks, "no index chunk was fetched"
+    assert min(chunks) - typed < 50, f"the first index chunk was asked for {min(chunks) - typed:.0f} ms after the key"
+
+
 def test_the_search_dialog_is_reachable_and_closes(page, seed_http: str):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(seed_http)

@@ -105,13 +105,22 @@
        * the index would download its own copy of the WebAssembly (72 kB);
        * here the parts share the first's, and no worker has to start. */
       ui = new M.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, highlightParam: PARAM, mergeIndex: parts, noWorker: true });
-      /* Pagefind waits 300 ms after a key by default: 80 ms still lets a
-       * typist finish a word, and answers sooner. */
-      ui.add(new M.Input({ containerElement: "#ap-search-input", debounceTimeoutMs: 80 }));
+      /* Pagefind waits 300 ms after a key by default: 50 ms still lets a
+       * typist finish a word (keys come 100 ms or more apart), and answers
+       * sooner. */
+      ui.add(new M.Input({ containerElement: "#ap-search-input", debounceTimeoutMs: 50 }));
       ui.add(resultList(document.getElementById("ap-search-results")));
       /* Load Pagefind itself (its script, its WebAssembly, the index's
-       * metadata) now, while the reader starts typing, not at the first key. */
-      if (typeof ui.triggerLoad === "function") ui.triggerLoad();
+       * metadata) now, while the reader starts typing, not at the first key.
+       * Once loaded, each key fetches the index chunks its words need while
+       * the interface waits for the next key (as Pagefind's own
+       * debouncedSearch does); the interface's pagefind.js is the one asked. */
+      var pagefind = null;
+      if (typeof ui.__load__ === "function") {
+        Promise.resolve(ui.__load__()).then(function () { pagefind = ui.__pagefind__ || null; }, function () {});
+      } else if (typeof ui.triggerLoad === "function") {
+        ui.triggerLoad();
+      }
       ui.on("search", function (words) { term = words; });
       ui.on("results", function (found) {
         var n = (found && found.results || []).length;
@@ -119,7 +128,12 @@
           : (n === 1 ? t("1 result for “{term}”") : t("{count} results for “{term}”")).replace("{term}", term).replace("{count}", n.toLocaleString(document.documentElement.lang || undefined));
       });
       var input = document.querySelector("#ap-search-input input");
-      if (input) input.setAttribute("aria-label", t("Search"));
+      if (input) {
+        input.setAttribute("aria-label", t("Search"));
+        input.addEventListener("input", function () {
+          if (pagefind && typeof pagefind.preload === "function" && input.value.trim()) pagefind.preload(input.value).catch(function () {});
+        });
+      }
     }).catch(function () {
       opened = null;
       var box = document.getElementById("ap-search-ui");
