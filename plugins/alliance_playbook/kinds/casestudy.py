@@ -4,8 +4,6 @@ filterable index) and ``casestudies/<id>/``; ``data/casestudies.csv``
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from ..model.text import Label, Markdown, MarkdownLimit, Text, TextLimit, Title,
 from ..model.types import Bool, LessonId, Number, OneOf, PartialDate, StepId, Url, date_key
 from ..urls import src_to_url, src_to_url_file
 from .base import GeneratedPage, Kind, NavText, ProjectView, Report, Site, as_written, item_error, item_warning, memo
-from .catalogue import CSV_COLUMNS, CSV_FIELDS, catalogue_row
+from .catalogue import CSV_COLUMNS, CSV_FIELDS, catalogue_row, csv_line
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -225,8 +223,7 @@ class CaseStudyKind(Kind):
                          spec=Markup(json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c")))
 
     def page(self, site: Site, case: CaseStudy) -> GeneratedPage:
-        """The page of one case study, with its sector and metric charts, its
-        related cases, and JSON-LD for search engines in the head."""
+        """A case study's page: sector and metric charts, related cases, JSON-LD in the head."""
         if (kept := site.kept(self.src(case.id))) is not None:  # a preview rebuild that does not touch this case
             return kept
         sectors = Counter(site.sector_of(p.type) for p in case.partners)
@@ -280,8 +277,7 @@ class CaseStudyKind(Kind):
         return [("data/casestudies.csv", self.csv(site.project, site))]
 
     def row(self, site: Site | None, c: CaseStudy) -> tuple[list[str], dict[str, Any]]:
-        """A case's catalogue row (its CSV cells and typed record), kept
-        between a preview's rebuilds while the case is unchanged."""
+        """A case's catalogue row (CSV cells, typed record), kept between a preview's rebuilds."""
         return memo(site, "row", c, tuple(c.tags or ()), lambda: catalogue_row(self.record(c)))  # type: ignore[no-any-return]
 
     def assets(self, site: Site) -> list[tuple[str, str]]:
@@ -297,17 +293,9 @@ class CaseStudyKind(Kind):
         return {"data/casestudies.csv": "One row per case study, for spreadsheets; lists are joined with “; ”."}
 
     def csv(self, project: ProjectView, site: Site | None = None) -> str:
-        """One row per published case; lists joined with '; ' (each row's
-        text kept between a preview's rebuilds, given the ``site``)."""
-        def line(cells: list[str]) -> str:
-            out = io.StringIO()
-            csv.writer(out, lineterminator="\r\n").writerow(cells)
-            return out.getvalue()
-
-        rows = [line(CSV_COLUMNS)]
-        for c in project.items("case").values():
-            rows.append(memo(site, "csv", c, tuple(c.tags or ()), lambda c=c: line(self.row(site, c)[0])))
-        return "".join(rows)
+        """One row per published case, lists joined with '; ' (rows kept between a preview's rebuilds)."""
+        return csv_line(CSV_COLUMNS) + "".join(memo(site, "csv", c, tuple(c.tags or ()), lambda c=c: csv_line(self.row(site, c)[0]))
+                                               for c in project.items("case").values())
 
     def record(self, c: CaseStudy) -> dict[str, Any]:
         """A case as a row of the catalogue (:data:`CSV_COLUMNS`), typed:

@@ -3,6 +3,8 @@ schema for ``data/datapackage.json``, and cells a spreadsheet will not run."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 #: The columns of ``data/casestudies.csv`` (a public format: add, never rename).
@@ -63,6 +65,13 @@ def safe_cell(value: Any) -> str:
     if text.lstrip(" \u3000").startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+def csv_line(cells: list[str]) -> str:
+    """One line of ``data/casestudies.csv`` (quoted as needed, ending in CR LF)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
 
 
 def catalogue_row(record: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
