@@ -35,9 +35,11 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
     return False
 
 
-def test_serve_rebuilds_after_a_yaml_change(project_copy: Path):
+def test_serve_rebuilds_after_a_yaml_change(project_copy: Path, tmp_path: Path):
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": "0"}
+    scratch = tmp_path / "scratch"  # the server's temporary folder: left empty when it is stopped
+    scratch.mkdir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ALLIANCE_PDF": "0", "TMPDIR": str(scratch)}
     log = project_copy / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -68,6 +70,11 @@ def test_serve_rebuilds_after_a_yaml_change(project_copy: Path):
         assert log.read_text().count("Documentation built") == builds, "serve rebuilds in a loop"
         assert proc.poll() is None
         assert not list((project_copy / "content").rglob("*.md.tmp"))
+        assert any(scratch.iterdir()), "the server keeps its site and search articles in the temporary folder"
+        # Stopped as an editor's stop button or `docker stop` does (SIGTERM): it cleans up as after Ctrl-C.
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0, log.read_text()
+        assert not list(scratch.iterdir()), "a stopped server left its temporary folders behind"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
