@@ -33,7 +33,7 @@ from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
 from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
-from . import glue, preview, search
+from . import glue, navcache, preview, search
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 from .rebuild import Rebuild
@@ -58,6 +58,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     rebuild: Rebuild | None = None
     articles: search.Articles | None = None
     writing = False
+    navs: navcache.NavCache | None = None
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
@@ -260,6 +261,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     def _env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if env.bytecode_cache is None:
             env.bytecode_cache = BYTECODE_CACHE
+        self.navs = navcache.install(env)
         if self.renderer is not None:
             env.globals["alliance"] = glue.theme_globals(self.translator, [
                 (title, f.url) for title, src in glue.MAIN_SECTIONS if (f := files.get_file_from_path(src)) is not None],
@@ -336,7 +338,11 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 self.articles.remove()
             log.info(f"Search: {done.pages} pages indexed by Pagefind in {done.seconds:.1f} s")
 
-    on_post_build = CombinedEvent(_search_script, _search_index, _offline_and_sizes)
+    def _nav_report(self, *, config: MkDocsConfig) -> None:
+        if self.navs is not None:
+            self.navs.report()
+
+    on_post_build = CombinedEvent(_search_script, _search_index, _offline_and_sizes, _nav_report)
 
     # Data folders outside docs_dir are watched too, so editing a case study
     # YAML file rebuilds the preview; the rebuild writes only the pages the
