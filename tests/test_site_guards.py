@@ -21,9 +21,12 @@ def _set_tags(project: Path, case: str, tags: list[str]) -> None:
     path.write_text(text + "tags: [" + ", ".join(f'"{t}"' for t in tags) + "]\n", encoding="utf-8")
 
 
-def test_a_fork_template_that_prints_yaml_raw_stops_the_build(project_copy: Path):
+@pytest.mark.parametrize("helper", ["1", "0"], ids=["scanned-in-a-helper", "scanned-in-the-build"])
+def test_a_fork_template_that_prints_yaml_raw_stops_the_build(project_copy: Path, helper: str):
     """Planted fault for the last line of defence: a template override that
-    marks a case's summary |safe, with a summary that is markup."""
+    marks a case's summary |safe, with a summary that is markup. A large
+    build scans on the other core (adapters/scan.py): both ways stop it,
+    and every page it is in is named at once."""
     overrides = project_copy / "overrides/alliance"
     overrides.mkdir(parents=True)
     builtin = Path(__file__).resolve().parent.parent / "plugins/alliance_playbook/templates/casestudy.md.j2"
@@ -31,12 +34,19 @@ def test_a_fork_template_that_prints_yaml_raw_stops_the_build(project_copy: Path
     path = project_copy / "casestudies/conflict-to-collaboration.yml"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"(?ms)^summary: >-\n.*?(?=^policy_areas)", 'summary: "<img src=x onerror=alert(1)> hi"\n', text), encoding="utf-8")
-    proc = run_mkdocs(project_copy, check=False)
+    other = project_copy / "casestudies/cross-sector-education-alliance.yml"
+    text = other.read_text(encoding="utf-8")
+    other.write_text(re.sub(r"(?ms)^summary: >-\n.*?(?=^policy_areas)", 'summary: "<iframe srcdoc=x></iframe>"\n', text), encoding="utf-8")
+    proc = run_mkdocs(project_copy, "-v", check=False, env={"ALLIANCE_SCAN_PROCESS": helper}, quiet=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "Traceback" not in out
     assert "alliance: casestudies/conflict-to-collaboration.md (made from casestudies/conflict-to-collaboration.yml) would contain markup that runs or loads something" in out
     assert "<img onerror>: an event handler: 'alert(1)'" in out
+    assert "alliance: casestudies/cross-sector-education-alliance.md (made from casestudies/cross-sector-education-alliance.yml)" in out
+    assert "<iframe>: not allowed in page content" in out
     assert not (project_copy / "site/casestudies/conflict-to-collaboration/index.html").exists()
+    assert not list((project_copy / "site").rglob("*.html")), "nothing is published"
+    assert ("generated pages scanned in a helper process" in out) == (helper == "1")
 
 
 def test_the_same_template_with_plain_text_builds(project_copy: Path):

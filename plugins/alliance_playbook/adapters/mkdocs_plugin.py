@@ -25,7 +25,6 @@ from mkdocs.structure.pages import Page
 from ..errors import ContentError
 from ..i18n import Translator
 from ..markup.markdown import IslandError, cut_islands, fill_slots, islands_section, theme_safe_id
-from ..markup.safety import unsafe_content
 from ..project import FileCache, Project
 from ..render.blocks import BYTECODE_CACHE, split_html_blocks
 from ..render.downloads import SIZE_ATTR, human_size
@@ -33,7 +32,7 @@ from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
 from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
-from . import glue, navcache, preview, search
+from . import glue, navcache, preview, scan, search
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 from .rebuild import Rebuild
@@ -59,6 +58,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     articles: search.Articles | None = None
     writing = False
     navs: navcache.NavCache | None = None
+    page_scan: scan.PageScan | None = None
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
@@ -154,6 +154,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         self.islands: dict[str, int] = {}
         #: Generated page source -> the YAML file it is made from (or "").
         self.generated: dict[str, str] = {}
+        read = 0
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
@@ -179,6 +180,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 files.append(file)
                 continue
             content = page.content
+            read += 1
             if page.html_only:
                 content, blocks = split_html_blocks(content)
                 self.blocks[page.src_uri] = [block.encode("utf-8") for block in blocks]
@@ -196,6 +198,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             if rebuild is None:
                 page.content = ""  # the file has it (a preview keeps the page for the next rebuild)
         del pages
+        self.page_scan = scan.PageScan(scan.wanted(read))
         statics: list[tuple[str, str | bytes]] = [*self.renderer.assets(), *self.renderer.data_files(), *glue.asset_files()]
         if glue.SHIM in (config.extra.get("polyfills") or []):
             statics.append(glue.shim_file())
@@ -240,18 +243,12 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             # The sanitizer renamed heading ids the theme uses (__config); the
             # table of contents, made before, follows.
             _mend_toc(page.toc)
-        if src in self.generated:
-            # The last line of defence: whatever a template did with the YAML
-            # (a fork's override printing a value with |safe), a page with
-            # script, handlers or remote loads in it is not published.
-            findings = unsafe_content(html)
-            if findings:
-                source = self.generated[src] or "a generated page"
-                raise PluginError(
-                    f"alliance: {src} (made from {source}) would contain markup that runs or loads something:\n  "
-                    + "\n  ".join(str(f) for f in findings[:10])
-                    + "\nText from YAML must reach a template as plain text; a template that marks it |safe must not be used."
-                )
+        # The last line of defence: whatever a template did with the YAML
+        # (a fork's override printing a value with |safe), a page with
+        # script, handlers or remote loads in it is not published (see
+        # on_env: the scan may run on the other core).
+        if src in self.generated and self.page_scan is not None:
+            self.page_scan.add(src, html)
         return html
 
     # The theme's templates are compiled once per process, not once per
@@ -271,13 +268,26 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     # A preview rebuild: the pages not read again keep their titles (for the
     # navigation of those that are written) and their tags (the tags plugin
     # lists them in its on_env, priority 100), before any page is written.
+    # Every page is read; none is written yet: a page the scan of generated
+    # pages found something in stops the build here, all of them listed.
+    @event_priority(200)
+    def _scanned(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        found = self.page_scan.findings() if self.page_scan is not None else {}
+        if found:
+            raise PluginError("\n".join(
+                f"alliance: {src} (made from {self.generated.get(src) or 'a generated page'}) would contain markup that runs or loads something:\n  "
+                + "\n  ".join(str(f) for f in findings[:10]) for src, findings in list(found.items())[:20])
+                + (f"\n... and {len(found) - 20} more pages" if len(found) > 20 else "")
+                + "\nText from YAML must reach a template as plain text; a template that marks it |safe must not be used.")
+        return env
+
     @event_priority(110)
     def _kept_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.rebuild is not None:
             self.rebuild.restore_kept_pages(files, config)
         return env
 
-    on_env = CombinedEvent(_kept_pages, _env)
+    on_env = CombinedEvent(_scanned, _kept_pages, _env)
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
     # Markdown cannot reach; it is added to the finished HTML. Pages that
@@ -357,6 +367,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
 
     # A preview build that failed once it began writing leaves the next to write everything.
     def on_build_error(self, *, error: Exception) -> None:
+        if self.page_scan is not None:
+            self.page_scan.close()
         if self.rebuild is not None and self.writing:
             preview.PREVIEW.reset()
         if self.articles is not None and not self.serving:

@@ -1,0 +1,199 @@
+"""The last line of defence over every generated page, on the other core.
+
+:func:`..markup.safety.unsafe_content` reads each generated page's HTML as a
+browser would, to stop a page that would run or load something (a fork's
+template that prints YAML with ``|safe``). It is Python's HTML parser over
+every page: at 10,000 case studies, 41 of a build's 250 seconds, on the one
+core the build runs on. A large build hands the pages to a helper process
+in batches and goes on; the findings are collected once every page is read,
+before any is written (:meth:`PageScan.findings`, from the plugin's
+``on_env``), so a finding still stops the build with nothing published.
+
+The helper is this module run by the same Python (``python -m
+alliance_playbook.adapters.scan``), fed length-prefixed JSON on its standard
+input: not :mod:`multiprocessing`, whose ``spawn`` would import the script
+that runs the build again (a build started from a script without a
+``__main__`` guard would start over in the helper) and whose ``fork`` copies
+a process that has threads. Threads write the batches and read the answers,
+so the build never waits on the pipe.
+
+A small build, or one where the helper cannot start or stops, scans in the
+build's own process. ``ALLIANCE_SCAN_PROCESS`` forces the choice (``1``:
+always a helper, ``0``: never), for tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import queue
+import struct
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from ..markup.safety import Finding, unsafe_content
+
+#: Pages a build reads before a helper pays for itself (it takes about 0.1 s to start).
+MIN_PAGES = 400
+#: HTML sent to the helper at a time.
+BATCH_CHARS = 1 << 19
+
+Batch = list[tuple[str, str]]
+Found = dict[str, list[Finding]]
+log = logging.getLogger("mkdocs.plugins.alliance_playbook.scan")
+_HEADER = struct.Struct(">Q")
+
+
+def scan_batch(batch: Batch) -> Found:
+    """The pages of ``batch`` that hold something, with what."""
+    return {src: found for src, html in batch if (found := unsafe_content(html))}
+
+
+def wanted(pages: int, environ: dict[str, str] | None = None) -> bool:
+    """Whether a build of ``pages`` generated pages scans them in a helper."""
+    forced = (os.environ if environ is None else environ).get("ALLIANCE_SCAN_PROCESS", "").strip().lower()
+    if forced in ("1", "true", "yes", "on"):
+        return True
+    if forced in ("0", "false", "no", "off"):
+        return False
+    return pages >= MIN_PAGES and (os.cpu_count() or 1) > 1
+
+
+def _write(out: IO[bytes], payload: object) -> None:
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    out.write(_HEADER.pack(len(data)) + data)
+    out.flush()
+
+
+def _read(stream: IO[bytes]) -> Any:
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(head)
+    data = stream.read(size)
+    return json.loads(data) if len(data) == size else None
+
+
+class PageScan:
+    """One build's scan of its generated pages."""
+
+    def __init__(self, helper: bool):
+        self.found: Found = {}
+        self.pages = 0
+        self._batch: Batch = []
+        self._chars = 0
+        #: Batches sent and not yet answered, by number (scanned here if the helper fails).
+        self._waiting: dict[int, Batch] = {}
+        self._sent = 0
+        self._lock = threading.Lock()
+        self._outbox: queue.Queue[bytes | None] = queue.Queue()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._threads: list[threading.Thread] = []
+        if helper:
+            self._start()
+
+    def _start(self) -> None:
+        package_home = str(Path(__file__).resolve().parents[2])  # where this package is imported from, installed or not
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_home, os.environ.get("PYTHONPATH", "")) if p)}
+        try:
+            self._process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL, env=env)
+        except OSError:
+            return
+        self._threads = [threading.Thread(target=self._writer, daemon=True), threading.Thread(target=self._reader, daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def in_helper(self) -> bool:
+        """Whether a helper process scans (it started)."""
+        return self._process is not None
+
+    def _writer(self) -> None:
+        assert self._process is not None and self._process.stdin is not None
+        stdin = self._process.stdin
+        with contextlib.suppress(OSError, ValueError):
+            while (data := self._outbox.get()) is not None:
+                stdin.write(data)
+                stdin.flush()
+        with contextlib.suppress(OSError, ValueError):
+            stdin.close()
+
+    def _reader(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        with contextlib.suppress(OSError, ValueError):
+            while (answer := _read(self._process.stdout)) is not None:
+                number, found = answer
+                with self._lock:
+                    self._waiting.pop(number, None)
+                    self.found.update({src: [Finding(*f) for f in items] for src, items in found.items()})
+
+    def add(self, src: str, html: str) -> None:
+        """A generated page's HTML, as the page will carry it."""
+        self.pages += 1
+        if self._process is None:
+            if found := unsafe_content(html):
+                self.found[src] = found
+            return
+        self._batch.append((src, html))
+        self._chars += len(html)
+        if self._chars >= BATCH_CHARS:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._batch, self._chars = self._batch, [], 0
+        if not batch:
+            return
+        if self._process is None:
+            self.found.update(scan_batch(batch))
+            return
+        number, self._sent = self._sent, self._sent + 1
+        with self._lock:
+            self._waiting[number] = batch
+        data = json.dumps([number, batch], ensure_ascii=False).encode("utf-8")
+        self._outbox.put(_HEADER.pack(len(data)) + data)
+
+    def findings(self) -> Found:
+        """Every page that holds something (waits for the helper)."""
+        self._send()
+        if self._process is not None:
+            self._outbox.put(None)
+            for thread in self._threads:
+                thread.join()
+            self._process.wait()
+            log.debug(f"{self.pages} generated pages scanned in a helper process")
+            self._process = None
+        for batch in self._waiting.values():  # the helper stopped before it answered: scan them here
+            self.found.update(scan_batch(batch))
+        self._waiting.clear()
+        return self.found
+
+    def close(self) -> None:
+        """Stop the helper (a build that failed does not wait for its answers)."""
+        process, self._process = self._process, None
+        if process is not None:
+            self._outbox.put(None)
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.wait()
+
+
+def main() -> None:
+    """The helper: answer each batch with its findings until the input ends."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (request := _read(stdin)) is not None:
+        number, batch = request
+        found = scan_batch([(str(src), str(html)) for src, html in batch])
+        _write(stdout, [number, {src: [[f.what, f.value] for f in items] for src, items in found.items()}])
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["BATCH_CHARS", "MIN_PAGES", "PageScan", "main", "scan_batch", "wanted"]
