@@ -144,7 +144,11 @@ def test_a_key_fetches_the_index_while_the_box_waits_for_the_next(page, seed_htt
     page.wait_for_function("/interfaith/.test(document.getElementById('ap-search-summary').textContent)", timeout=15000)
     chunks = page.evaluate("window.__apFetches.filter(f => /\\.pf_index$/.test(f[1])).map(f => f[0])")
     assert chunks, "no index chunk was fetched"
-    assert min(chunks) - typed < 50, f"the first index chunk was asked for {min(chunks) - typed:.0f} ms after the key"
+    # Before the interface runs the search (its mark), not by it: timed against
+    # the page's own clock, so a busy machine slows both alike.
+    searched = page.evaluate("performance.getEntriesByName('ap-search').map(m => m.startTime)")
+    assert searched, "the interface did not run the search"
+    assert min(chunks) < min(searched), f"the first index chunk was asked for {min(chunks) - min(searched):.0f} ms after the search ran"
 
 
 def test_the_search_dialog_is_reachable_and_closes(page, seed_http: str):
@@ -229,7 +233,8 @@ def test_a_site_indexed_in_parts_finds_what_one_index_finds(page, seed_http: str
     indexer holds a part in memory); the search merges them. Forced here on
     the seed with 20 pages a part: the same query finds the same pages."""
     project = copy_project(tmp_path / "project")
-    run_mkdocs(project, env={"ALLIANCE_SEARCH_PART_PAGES": "20"})
+    built = run_mkdocs(project, env={"ALLIANCE_SEARCH_PART_PAGES": "20"}, quiet=False)
+    assert "(2 of 3 parts while the pages were written" in built.stderr, built.stderr  # adapters/search_build.py
     site = project / "site"
     parts = sorted(p.name for p in site.glob("pagefind*") if p.is_dir())
     assert parts == ["pagefind", "pagefind-2", "pagefind-3"], parts

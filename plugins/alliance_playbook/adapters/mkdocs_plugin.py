@@ -32,7 +32,7 @@ from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
 from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
-from . import glue, navcache, preview, scan, search
+from . import glue, navcache, preview, scan, search, search_build
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 from .rebuild import Rebuild
@@ -59,6 +59,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     writing = False
     navs: navcache.NavCache | None = None
     page_scan: scan.PageScan | None = None
+    indexing: search_build.IndexAsWritten | None = None
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
@@ -281,13 +282,23 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 + "\nText from YAML must reach a template as plain text; a template that marks it |safe must not be used.")
         return env
 
+    # The search index is made in parts as the pages are written (a part's
+    # run starts once its pages are all written): the parts are planned now,
+    # every page read, none written.
+    @event_priority(-100)
+    def _plan_index(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.articles is not None and not self.serving:
+            pages = [(f.dest_uri, len(f.page.content or "")) for f in files.documentation_pages() if f.page is not None]
+            self.indexing = search_build.IndexAsWritten(self.articles, Path(config.site_dir), pages, self.settings.search_part_pages)
+        return env
+
     @event_priority(110)
     def _kept_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.rebuild is not None:
             self.rebuild.restore_kept_pages(files, config)
         return env
 
-    on_env = CombinedEvent(_scanned, _kept_pages, _env)
+    on_env = CombinedEvent(_scanned, _kept_pages, _env, _plan_index)
 
     # Structured data (schema.org JSON-LD) belongs in <head>, which the page
     # Markdown cannot reach; it is added to the finished HTML. Pages that
@@ -302,7 +313,9 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             self.rebuild.saw(page)
         if self.articles is not None:
             output = search.mark_searchable(output)
-            self.articles.add(page.file.dest_uri, output)
+            self.articles.add(page.file.dest_uri, output, self.indexing.folder(page.file.dest_uri) if self.indexing else "")
+            if self.indexing is not None:
+                self.indexing.wrote(page.file.dest_uri)
         return output
 
     # Material reads search/search_index.js instead of the JSON when a page
@@ -339,14 +352,15 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             self.rebuild.finish(self.renderer.graph, self.renderer.mentions, Path(config.site_dir))
             if self.articles is not None:  # the preview shows the pages at once; its search follows
                 search.index_in_background(self.articles, Path(config.site_dir), self.settings.search_part_pages)
-        elif self.articles is not None:
+        elif self.articles is not None and self.indexing is not None:
             try:
-                done = search.index_site(self.articles, Path(config.site_dir), self.settings.search_part_pages)
+                done = self.indexing.finish()
             except search.SearchIndexError as exc:
                 raise PluginError(f"alliance: search: {exc}") from None
             finally:
                 self.articles.remove()
-            log.info(f"Search: {done.pages} pages indexed by Pagefind in {done.seconds:.1f} s")
+            early = f"{self.indexing.early} of {self.indexing.count} parts while the pages were written, " if self.indexing.early else ""
+            log.info(f"Search: {done.pages} pages indexed by Pagefind ({early}{done.seconds:.1f} s after the last page)")
 
     def _nav_report(self, *, config: MkDocsConfig) -> None:
         if self.navs is not None:
@@ -371,6 +385,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             self.page_scan.close()
         if self.rebuild is not None and self.writing:
             preview.PREVIEW.reset()
+        if self.indexing is not None:
+            self.indexing.stop()
         if self.articles is not None and not self.serving:
             self.articles.remove()
 

@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,7 +86,8 @@ def mark_searchable(output: str) -> str:
     return output.replace(ARTICLE, MARKED, 1)
 
 
-def _command(articles: Path, bundle: Path) -> list[str]:
+def pagefind_command(articles: Path, bundle: Path) -> list[str]:
+    """The indexer run that reads the articles under ``articles`` and writes ``bundle``."""
     return [sys.executable, "-m", "pagefind", "--site", str(articles), "--output-path", str(bundle),
             "--exclude-selectors", IGNORED, "--silent"]  # the language: each page's <html lang>
 
@@ -131,29 +131,29 @@ def split(sizes: list[int], per_part: int = 0) -> list[int]:
     return [numbers[part] for part in parts]
 
 
-def _commands(articles: Path, site_dir: Path, per_part: int) -> tuple[list[list[str]], Path | None]:
+def part_commands(articles: Path, site_dir: Path, per_part: int) -> tuple[list[list[str]], Path | None]:
     """The indexer's runs, one a part (see :func:`split`), and the folder of
     the parts' links (to delete after)."""
     files = sorted(articles.rglob("*.html"))
     where = split([path.stat().st_size for path in files], per_part)
     count = max(where, default=0) + 1
-    _mark_parts(site_dir, count)
+    mark_parts(site_dir, count)
     if count <= 1:
-        return [_command(articles, bundle_dir(site_dir, 0))], None
+        return [pagefind_command(articles, bundle_dir(site_dir, 0))], None
     parts = articles.parent / (articles.name + "-parts")
     shutil.rmtree(parts, ignore_errors=True)
     for path, part in zip(files, where, strict=True):
         target = parts / str(part) / path.relative_to(articles)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(path, target)  # the same file, for one part's run
-    return [_command(parts / str(i), bundle_dir(site_dir, i)) for i in range(count)], parts
+    return [pagefind_command(parts / str(i), bundle_dir(site_dir, i)) for i in range(count)], parts
 
 
 #: In the index's folder: how many parts the search merges (read by assets/search.js).
 PARTS_FILE = "ap-parts.json"
 
 
-def _mark_parts(site_dir: Path, count: int) -> None:
+def mark_parts(site_dir: Path, count: int) -> None:
     """Say how many parts there are, and remove the parts of an earlier,
     larger index (a preview's site folder is not cleaned between rebuilds)."""
     for folder in site_dir.glob(f"{BUNDLE}-*"):
@@ -177,14 +177,15 @@ class Articles:
         # Also when the build is stopped (Ctrl-C skips MkDocs' build_error event).
         atexit.register(self.remove)
 
-    def add(self, dest_uri: str, output: str) -> None:
-        """A written page (its article marked, see :func:`mark_searchable`)."""
+    def add(self, dest_uri: str, output: str, part: str = "") -> None:
+        """A written page (its article marked, see :func:`mark_searchable`),
+        in the folder of its part of the index when ``part`` is given."""
         start = output.find(MARKED)
         end = output.rfind("</article>")
         if start < 0 or end < start:
             return
         lang = _LANG.search(output, 0, 2000)
-        path = self.folder / dest_uri
+        path = self.folder / part / dest_uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f'<!doctype html>\n<html lang="{lang.group(1) if lang else "en"}"><head><meta charset="utf-8"></head>'
                         f"<body>{output[start:end + len('</article>')]}</body></html>\n", encoding="utf-8")
@@ -230,7 +231,7 @@ def index_in_background(articles: Articles, site_dir: Path, per_part: int = 0) -
 
     def start() -> None:  # in a thread: a large site's articles are sorted into parts first
         articles.prune(site_dir)
-        commands, _parts = _commands(articles.folder, site_dir, per_part)
+        commands, _parts = part_commands(articles.folder, site_dir, per_part)
         script = " && ".join(shlex.join(c) for c in commands)  # one run after the other, stopped together
         with contextlib.suppress(OSError):
             _RUNNING.append(subprocess.Popen(["sh", "-c", script] if len(commands) > 1 else commands[0],
@@ -267,32 +268,4 @@ def _signal(process: subprocess.Popen[bytes], name: str) -> None:
             process.kill()
 
 
-def index_site(articles: Articles, site_dir: Path, per_part: int = 0) -> Indexed:
-    """Write ``site_dir/pagefind/`` (and its other parts, see :func:`split`)
-    from the written pages' articles (SearchIndexError if Pagefind fails)."""
-    start = time.perf_counter()
-    commands, parts = _commands(articles.folder, site_dir, per_part)
-    try:
-        for command in commands:
-            _run(command)
-    finally:
-        if parts is not None:
-            shutil.rmtree(parts, ignore_errors=True)
-    pages = sum(len(list((bundle_dir(site_dir, i) / "fragment").glob("*.pf_fragment"))) for i in range(len(commands)))
-    return Indexed(pages, time.perf_counter() - start)
-
-
-def _run(command: list[str]) -> None:
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"Pagefind could not run ({exc})") from None
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        if any("No module named pagefind" in line or "binary" in line.lower() for line in said):
-            raise SearchIndexError("Pagefind is not installed here: `pip install -e .` installs it (pagefind[bin]), "
-                                   "or set `search: material` under `alliance` in mkdocs.yml")
-        raise SearchIndexError("Pagefind failed: " + (" / ".join(said[-3:]) or f"exit status {done.returncode}"))
-
-
-__all__ = ["BUNDLE", "SEARCH_JS", "MAX_PARTS", "PART_BYTES", "Articles", "Indexed", "bundle_dir", "SearchIndexError", "index_in_background", "index_site", "mark_searchable", "split", "stop_indexing", "use_pagefind"]
+__all__ = ["BUNDLE", "SEARCH_JS", "MAX_PARTS", "PART_BYTES", "Articles", "Indexed", "bundle_dir", "SearchIndexError", "mark_parts", "pagefind_command", "part_commands", "index_in_background", "mark_searchable", "split", "stop_indexing", "use_pagefind"]

@@ -1,0 +1,61 @@
+"""A build's search index is made part by part while its pages are written
+(adapters/search_build.py): each part's indexer run starts once its pages
+are all written, and an empty part makes the index again from every article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alliance_playbook.adapters.search import Articles, bundle_dir, mark_searchable
+from alliance_playbook.adapters.search_build import IndexAsWritten
+
+
+def _page(words: str, article: bool = True) -> str:
+    body = f'<article class="md-content__inner md-typeset"><h1>{words}</h1><p>{words} and more {words}</p></article>' if article else f"<main><p>{words}</p></main>"
+    return mark_searchable(f'<!doctype html><html lang="en"><head><title>{words}</title></head><body>{body}</body></html>')
+
+
+def _fragments(site: Path, part: int) -> int:
+    return len(list((bundle_dir(site, part) / "fragment").glob("*.pf_fragment")))
+
+
+def test_each_part_is_indexed_once_its_pages_are_written(tmp_path: Path):
+    site, articles = tmp_path / "site", Articles(tmp_path / "articles")
+    pages = [("alpha/index.html", 300), ("beta/index.html", 300), ("gamma/index.html", 300)]
+    index = IndexAsWritten(articles, site, pages, per_part=1)
+    assert index.count == 3 and json.loads((bundle_dir(site, 0) / "ap-parts.json").read_text()) == {"parts": 3}
+    for (uri, _size), words in zip(pages, ("otters", "beavers", "herons"), strict=True):
+        articles.add(uri, _page(words), index.folder(uri))
+        index.wrote(uri)
+        if uri.startswith("alpha"):
+            assert index.started == {0}, "the first part's run starts as soon as its page is written"
+    assert index.started == {0, 1} and index.early == 2  # the last part waits for the end
+    done = index.finish()
+    assert done.pages == 3 and [_fragments(site, n) for n in range(3)] == [1, 1, 1]
+    articles.remove()
+    assert not (tmp_path / "articles").exists()
+
+
+def test_a_part_without_articles_makes_the_index_again_from_every_article(tmp_path: Path):
+    site, articles = tmp_path / "site", Articles(tmp_path / "articles")
+    pages = [("alpha/index.html", 300), ("own-template/index.html", 300), ("gamma/index.html", 300)]
+    index = IndexAsWritten(articles, site, pages, per_part=1)
+    for uri, _size in pages:
+        articles.add(uri, _page("kingfishers", article=not uri.startswith("own")), index.folder(uri))
+        index.wrote(uri)
+    done = index.finish()
+    assert done.pages == 2 and index.count == 2 and index.early == 0
+    assert [_fragments(site, n) for n in range(2)] == [1, 1] and not bundle_dir(site, 2).exists()
+    assert json.loads((bundle_dir(site, 0) / "ap-parts.json").read_text()) == {"parts": 2}
+
+
+def test_a_stopped_build_runs_nothing_more(tmp_path: Path):
+    site, articles = tmp_path / "site", Articles(tmp_path / "articles")
+    pages = [("alpha/index.html", 300), ("beta/index.html", 300)]
+    index = IndexAsWritten(articles, site, pages, per_part=1)
+    articles.add("alpha/index.html", _page("otters"), index.folder("alpha/index.html"))
+    index.stop()
+    index.wrote("alpha/index.html")
+    assert not index._runner.is_alive()
+    assert not (bundle_dir(site, 1) / "fragment").exists()
