@@ -114,3 +114,42 @@ def test_explore_map_clusters_many_cases(tmp_path: Path):
     svg = str(explore_svg(project, build_graph(project), lambda kind, id_="": f"{kind}/{id_}", Translator("en")))
     assert svg.count("<a href=") < 60  # summarised by policy area, not 300 boxes
     assert "case?area=" in svg.replace("case/?area", "case?area")
+
+
+def _shape(graph) -> dict:
+    def edges(table):
+        return {key: [(e.source_kind, e.source, e.field, e.target_kind, e.target, getattr(e.holder, "note", None)) for e in found]
+                for key, found in table.items() if found}
+    return {"out": edges(graph._out), "in": edges(graph._in), "related_cases": graph.related_cases,
+            "related_lessons": graph.related_lessons, "lesson_cases": graph.lesson_cases, "step_cases": graph.step_cases,
+            "lesson_steps": graph.lesson_steps}
+
+
+def test_a_preview_graph_updated_for_an_edit_is_the_graph_made_anew(project_copy: Path):
+    """A preview's rebuild takes the last graph and reads again only the
+    changed items' references (LinkGraph.updated): it must be the graph
+    made from scratch, and the last one must stay as it was."""
+    from alliance_playbook.adapters.preview import changed_items
+    from alliance_playbook.project import FileCache
+
+    cache = FileCache()
+    before = load_project(project_copy, cache=cache)
+    graph = build_graph(before)
+    kept = _shape(graph)
+    case = project_copy / "casestudies/conflict-to-collaboration.yml"
+    data = yaml.safe_load(case.read_text(encoding="utf-8"))
+    data["steps"] = list(reversed(data.get("steps") or []))[:1]  # fewer steps, another order
+    data["lessons"] = [{"lesson": data["lessons"][0]["lesson"] if isinstance(data["lessons"][0], dict) else data["lessons"][0],
+                        "note": "A new note on why this lesson applied."}]
+    case.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    after = load_project(project_copy, cache=cache)
+    changed = set(changed_items(before, after))
+    assert changed == {("case", "conflict-to-collaboration")}
+    updated = graph.updated(after, changed)
+    assert _shape(updated) == _shape(build_graph(after))
+    assert _shape(updated) != kept and _shape(graph) == kept
+    assert updated.project is after
+    # An added item: made anew.
+    (project_copy / "casestudies/a-new-one.yml").write_text(case.read_text(encoding="utf-8").replace("conflict-to-collaboration", "a-new-one"), encoding="utf-8")
+    grown = load_project(project_copy, cache=cache)
+    assert _shape(updated.updated(grown, set(changed_items(after, grown)))) == _shape(build_graph(grown))

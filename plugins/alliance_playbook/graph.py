@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -62,21 +63,36 @@ class _Linked:
 class LinkGraph:
     """Every reference of a project, by source and by target."""
 
-    def __init__(self, project: Project, related_limit: int = 5):
-        self.project = project
+    def __init__(self, project: Project, related_limit: int = 5, edges: Callable[[str, str, Any], list[Edge]] | None = None):
+        self.project, self.related_limit = project, related_limit
         self._out: dict[tuple[str, str], list[Edge]] = defaultdict(list)
         self._in: dict[tuple[str, str], list[Edge]] = defaultdict(list)
         self._rank = {kind.name: {id_: i for i, id_ in enumerate(project.items(kind.name))} for kind in project.registry}
         for kind in project.registry:
             for id_, item in project.items(kind.name).items():
-                for ref in references(item):
-                    if ref.id not in self._rank.get(ref.kind, {}):
-                        continue  # a draft, or a kind left out: not linked
-                    edge = Edge(kind.name, id_, ref.field, ref.kind, ref.id, ref.holder)
+                for edge in (edges or self._edges)(kind.name, id_, item):
                     self._out[(kind.name, id_)].append(edge)
-                    self._in[(ref.kind, ref.id)].append(edge)
+                    self._in[(edge.target_kind, edge.target)].append(edge)
         self.related_cases = _related_cases(project, related_limit)
         self.related_lessons = self._related_lessons(related_limit)
+
+    def _edges(self, kind: str, id_: str, item: Any) -> list[Edge]:
+        # A reference to a draft, or to a kind left out, is not linked.
+        return [Edge(kind, id_, ref.field, ref.kind, ref.id, ref.holder) for ref in references(item) if ref.id in self._rank.get(ref.kind, {})]
+
+    def updated(self, project: Project, changed: set[tuple[str, str]]) -> LinkGraph:
+        """The graph of ``project``, which differs from this graph's project
+        only in the items ``changed`` (a preview's rebuild): the other items'
+        references are taken as they are, not read again. This graph is left
+        as it was. When items were added, removed or reordered, it is made anew."""
+        if any(list(project.items(kind.name)) != list(self._rank.get(kind.name, ())) for kind in project.registry):
+            return LinkGraph(project, self.related_limit)
+        old = self._out
+
+        def edges(kind: str, id_: str, item: Any) -> list[Edge]:
+            return self._edges(kind, id_, item) if (kind, id_) in changed else old.get((kind, id_), [])
+
+        return LinkGraph(project, self.related_limit, edges)
 
     # ----- the generic view --------------------------------------------------------------
     def linked(self, kind: str, id_: str, other: str) -> list[str]:

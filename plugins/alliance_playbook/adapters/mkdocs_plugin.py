@@ -32,7 +32,7 @@ from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
 from ..render.site import PageRenderer
 from ..settings import Settings, SettingsError
-from . import glue, navcache, preview, scan, search, search_build
+from . import glue, navcache, preview, scan, search, search_build, themefiles
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 from .rebuild import Rebuild
@@ -126,6 +126,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             roots = [Path(p) for p in (config.config_file_path, config.docs_dir, config.theme.custom_dir, *config.watch) if p]
             roots += [self.project.layout.casestudies, *(self.settings.root / d for d in self.settings.extra_dirs)]
             self.rebuild = Rebuild(self.project, config.nav, roots)
+            themefiles.keep_listing(config.theme)  # Material's 14,500 files, listed once a session
         return config
 
     # The renderer is made here, not in on_config: other plugins (Material's
@@ -135,7 +136,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         options = glue.render_options(self.settings, self.project, directory_urls=config.use_directory_urls,
                                       pdf_links=self.settings.pdf.enabled and not self.serving, defer_nonce=self.nonce,
                                       offline_zip=self.make_zip, offline_copy=self.offline_copy)
-        return PageRenderer(self.project, options)
+        return PageRenderer(self.project, options, self.rebuild.graph() if self.rebuild is not None else None)
 
     # on_files: the generated pages join the docs as virtual files (nothing is
     # written into the docs folder, so `serve` does not loop), and the YAML

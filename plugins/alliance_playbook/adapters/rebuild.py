@@ -18,7 +18,7 @@ from ..graph import LinkGraph
 from ..kinds.base import GeneratedPage
 from ..project import Project
 from ..wikilinks import find_links
-from .preview import PREVIEW, TAGS_LISTING, Built, Key, log, nav_signature, shown_tags, snapshot
+from .preview import PREVIEW, TAGS_LISTING, Built, Key, changed_items, log, nav_signature, shown_tags, snapshot
 
 
 def _unmodified() -> bool:
@@ -64,6 +64,15 @@ class Rebuild:
         self.outputs = dict(built.outputs) if built else {}
         self.written = 0
         self.nonce = ""
+
+    def graph(self) -> LinkGraph | None:
+        """The link graph of this build, from the last one's when the edit
+        changed only some items (their references are read again, the others'
+        taken as they were); None: make it anew."""
+        built = self.preview.built
+        if built is None or not (self.partial or self.everything):
+            return None
+        return built.graph.updated(self.project, set(changed_items(built.project, self.project)))
 
     def keep_pages(self, renderer: Any, nonce: str) -> None:
         """Before the pages are made: the renderer takes the previous build's
