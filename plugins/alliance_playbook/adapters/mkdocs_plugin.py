@@ -156,7 +156,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         self.islands: dict[str, int] = {}
         #: Generated page source -> the YAML file it is made from (or "").
         self.generated: dict[str, str] = {}
-        read = 0
+        read = 0  # characters of the generated pages this build reads
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
@@ -182,7 +182,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 files.append(file)
                 continue
             content = page.content
-            read += 1
+            read += len(content)
             if page.html_only:
                 content, blocks = split_html_blocks(content)
                 self.blocks[page.src_uri] = [block.encode("utf-8") for block in blocks]
