@@ -134,13 +134,11 @@ def test_a_key_fetches_the_index_while_the_box_waits_for_the_next(page, seed_htt
     field.wait_for(timeout=15000)
     page.wait_for_function("window.__apFetches.some(f => /pagefind\\.[a-z0-9_]+\\.pf_meta/.test(f[1]))", timeout=15000)
     page.wait_for_timeout(500)  # the index's metadata has loaded: a reader starts typing
-    typed = page.evaluate("""() => new Promise(resolve => {
+    page.evaluate("""() => {
       const input = document.querySelector('dialog.ap-search input');
       input.value = 'interfaith';
-      const at = performance.now();
       input.dispatchEvent(new Event('input', {bubbles: true}));
-      resolve(at);
-    })""")
+    }""")
     page.wait_for_function("/interfaith/.test(document.getElementById('ap-search-summary').textContent)", timeout=15000)
     chunks = page.evaluate("window.__apFetches.filter(f => /\\.pf_index$/.test(f[1])).map(f => f[0])")
     assert chunks, "no index chunk was fetched"

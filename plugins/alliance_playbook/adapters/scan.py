@@ -69,7 +69,7 @@ def wanted(chars: int, environ: dict[str, str] | None = None) -> bool:
 
 
 def _write(out: IO[bytes], payload: object) -> None:
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")  # json.loads reads it back so
     out.write(_HEADER.pack(len(data)) + data)
     out.flush()
 
@@ -159,7 +159,7 @@ class PageScan:
         number, self._sent = self._sent, self._sent + 1
         with self._lock:
             self._waiting[number] = batch
-        data = json.dumps([number, batch], ensure_ascii=False).encode("utf-8")
+        data = json.dumps([number, batch], ensure_ascii=False).encode("utf-8", "surrogatepass")
         self._outbox.put(_HEADER.pack(len(data)) + data)
 
     def findings(self) -> Found:
