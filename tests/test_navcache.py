@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mkdocs.utils import get_relative_url
 
-from alliance_playbook.adapters.navcache import enabled, folder_key
+from alliance_playbook.adapters.navcache import enabled, folder_key, site_links
 from conftest import add_fork_files, copy_project, run_mkdocs
 
 
@@ -46,7 +46,7 @@ def test_pages_that_share_a_key_share_every_relative_link():
     folders = [""] + ["/".join(p) + "/" for n in (1, 2, 3) for p in itertools.product(segments, repeat=n)]
     files = [f + name for f in folders for name in ("index.html", "x.html")]
     for listed in ({"", "a/", "a/b/", "b/c/a/"}, {"", "c/", "a/a/a/", "b/x.html"}, set(folders[::3])):
-        for urls in (folders, files):
+        for urls in (folders, files, folders + files):
             groups: dict[str, list[str]] = {}
             for url in urls:
                 key = folder_key(url, frozenset(listed))
@@ -61,10 +61,14 @@ def test_pages_that_share_a_key_share_every_relative_link():
 
 def test_what_is_never_shared():
     listed = frozenset({"", "casestudies/", "casestudies/a/notes/"})
-    assert folder_key("casestudies/b/", listed) == "casestudies"
+    assert folder_key("casestudies/b/", listed) == "folders of casestudies"
     assert folder_key("casestudies/a/", listed) is None  # a link lies under it
     assert folder_key("", listed) is None
     assert folder_key("casestudies/b", listed) is None  # neither a folder nor a file
-    assert folder_key("x/page.html", listed) == "x"
+    assert folder_key("x/page.html", listed) == "files of x"
+    assert folder_key("x/page/", listed) != folder_key("x/page.html", listed)  # one level apart
+    assert folder_key("casestudies/a/", frozenset({"casestudies/a"})) is None  # a link written without its slash
+    assert site_links(iter(["./a/b/", "https://x.example/", "mailto:a@b.example", "c"])) == {"a/b/", "c"}
+    assert site_links(iter(["a/", "../up/"])) is None and site_links(iter(["/root/"])) is None
     assert posixpath.dirname("x/") == "x"
     assert enabled({}) and not enabled({"ALLIANCE_NAV_CACHE": "0"}) and not enabled({"ALLIANCE_NAV_CACHE": "off"})

@@ -14,18 +14,20 @@ PAGES = [
 ]
 
 
-def _scan(helper: bool) -> tuple[dict[str, list[str]], bool]:
+def _scan(helper: bool) -> tuple[dict[str, list[str]], int]:
+    """The findings, and how many batches the helper answered (-1: none started)."""
     scan = PageScan(helper)
     started = scan.in_helper
     for src, html in PAGES:
         scan.add(src, html)
-    return {src: [str(f) for f in found] for src, found in scan.findings().items()}, started
+    found = {src: [str(f) for f in found] for src, found in scan.findings().items()}
+    return found, scan.answered if started else -1
 
 
 def test_the_helper_finds_what_the_build_finds():
     here, _ = _scan(False)
-    there, started = _scan(True)
-    assert started
+    there, answered = _scan(True)
+    assert answered == 2  # the big page filled a batch; the rest went at the end
     assert there == here
     assert set(here) == {"handler.md", "remote.md", "big.md", "script.md"}
 
@@ -38,3 +40,19 @@ def test_pages_the_helper_did_not_answer_are_scanned_in_the_build():
     for src, html in PAGES:
         scan.add(src, html)
     assert set(scan.findings()) == {"handler.md", "remote.md", "big.md", "script.md"}
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("startup", [
+    "print('a sitecustomize that talks')",  # stray words before the helper's first
+    "import os; os._exit(0)",  # a helper that never starts
+    "import sys; sys.stdout.buffer.write(b'alliance-scan 1\\n' + b'\\xff' * 8); sys.stdout.flush()",  # a mangled answer
+], ids=["talks", "never-starts", "mangled"])
+def test_a_helper_that_misbehaves_leaves_its_pages_to_the_build(tmp_path, monkeypatch, startup: str):
+    (tmp_path / "sitecustomize.py").write_text(startup + "\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    there, answered = _scan(True)
+    assert answered == (2 if startup.startswith("print") else 0)
+    assert there == _scan(False)[0]

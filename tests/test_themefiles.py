@@ -55,6 +55,25 @@ def test_the_listing_is_kept_until_a_folder_changes(tmp_path: Path):
     (tmp_path / "theme/assets/app.js").unlink()
     os.utime(tmp_path / "theme/assets", ns=(time.time_ns() + 2 * 10**9, time.time_ns() + 2 * 10**9))
     assert "assets/app.js" not in theme.get_env().list_templates(filter_func=_assets) and theme.walks == 3
-    # Another filter, or another set of folders, is listed on its own.
-    theme.get_env().list_templates(filter_func=lambda name: True)
-    assert theme.walks == 4
+    # Another filter is applied to the kept names (two alike but for what they hold differ).
+    for folder in ("assets/icons/", "assets/"):
+        assert theme.get_env().list_templates(filter_func=lambda name, f=folder: name.startswith(f)) == sorted(
+            n for n in ("assets/icons/a.svg", "assets/icons/b.svg") if n.startswith(folder))
+    assert theme.walks == 3
+
+
+def test_mkdocs_copies_the_same_theme_files_from_the_kept_listing():
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(str(Path(__file__).resolve().parent.parent / "mkdocs.yml"))
+
+    def theme_files() -> list[str]:
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return sorted(f.src_uri for f in files)
+
+    plain = theme_files()
+    keep_listing(config.theme)
+    assert theme_files() == plain and theme_files() == plain
+    assert any(name.endswith(".css") for name in plain) and not any(name.endswith(".html") for name in plain)

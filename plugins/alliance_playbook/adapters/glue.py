@@ -15,6 +15,7 @@ from ..project import FileCache, Project, load_project
 from ..render.site import ASSET_DIR, RenderOptions
 from ..settings import ALL_SECTIONS, Settings, SettingsError
 from ..urls import maintainers_pdf_path, offline_zip_path, pdf_path
+from .preview import stop_cleanly_on_sigterm
 
 #: The browser files every site gets (``assets/alliance/``); common.js first:
 #: the page scripts use it.
@@ -32,8 +33,11 @@ class KnowsTheCommand:
     serving = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        """Note whether this run is a preview (``mkdocs serve``)."""
+        """Note whether this run is a preview (``mkdocs serve``); a preview
+        stopped by SIGTERM then cleans up as after Ctrl-C, its first build too."""
         self.serving = command == "serve"
+        if self.serving:
+            stop_cleanly_on_sigterm()
 
 
 def load(settings: Settings, cache: FileCache | None = None) -> Project:

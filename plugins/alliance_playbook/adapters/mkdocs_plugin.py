@@ -377,7 +377,6 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             server.watch(str(self.project.layout.casestudies))
         if self.settings.partial_preview:
             server.builder = preview.wrap_builder(server.builder)
-        preview.stop_cleanly_on_sigterm()
         return server
 
     # A preview build that failed once it began writing leaves the next to write everything.

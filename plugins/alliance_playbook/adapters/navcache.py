@@ -43,13 +43,29 @@ def folder_key(url: str, listed: frozenset[str]) -> str | None:
     if not url or url.startswith(("/", ".")) or "://" in url:
         return None
     if url.endswith("/"):  # a/b/ : its links are those of every a/x/ that nothing links under
-        if any(link.startswith(url) for link in listed):
+        if any(link.startswith(url) or link == url[:-1] for link in listed):
             return None
-        return posixpath.dirname(url[:-1])
+        return "folders of " + posixpath.dirname(url[:-1])
     head, tail = posixpath.split(url)
     if "." not in tail:  # MkDocs would read this as a folder: leave it alone
         return None
-    return head  # a/b.html : links from a/ alike
+    return "files of " + head  # a/b.html : links from a/ alike (not from a/x/, one level down)
+
+
+def site_links(links: Iterator[str]) -> frozenset[str] | None:
+    """The navigation's links within the site, as :func:`folder_key` compares
+    them (``./a/b`` is ``a/b``); None when one is written so that the rule
+    does not hold (``../a``, ``/a``): then nothing is shared."""
+    out: set[str] = set()
+    for link in links:
+        if "://" in link or link.startswith(("mailto:", "tel:", "#")):
+            continue  # the same text on every page
+        while link.startswith("./"):
+            link = link[2:]
+        if link.startswith(("/", "..")) or "/./" in link or "/../" in link:
+            return None
+        out.add(link)
+    return frozenset(out)
 
 
 def nav_links(items: Any) -> Iterator[str]:
@@ -61,12 +77,22 @@ def nav_links(items: Any) -> Iterator[str]:
         yield from nav_links(getattr(item, "children", None))
 
 
+def _plain_items(items: Any) -> bool:
+    """Whether the navigation is made of MkDocs' own items only. Another item
+    (a blog plugin's views, which put the current page in their ``pages``)
+    may make a page's navigation its own: then nothing is shared."""
+    from mkdocs.structure.nav import Link, Section
+    from mkdocs.structure.pages import Page
+
+    return all(type(item) in (Page, Section, Link) and _plain_items(getattr(item, "children", None)) for item in items or ())
+
+
 class NavCache:
     """One build's drawn navigations, by folder (made again for another navigation)."""
 
     def __init__(self) -> None:
         self.nav: Any = None
-        self.listed: frozenset[str] = frozenset()
+        self.listed: frozenset[str] | None = frozenset()
         self.pages: set[str] = set()
         self.drawn: dict[str, str] = {}
         self.reused = 0
@@ -76,7 +102,8 @@ class NavCache:
         if nav is self.nav:
             return
         self.nav, self.drawn, self.reused = nav, {}, 0
-        self.listed = frozenset(nav_links(getattr(nav, "items", None)))
+        items = getattr(nav, "items", None)
+        self.listed = site_links(nav_links(items)) if _plain_items(items) else None
         self.pages = {page.file.src_uri for page in getattr(nav, "pages", ())}
 
     def report(self) -> None:
@@ -87,7 +114,9 @@ class NavCache:
     def key(self, page: Any) -> str | None:
         """The drawing ``page`` shares (None: its own, see :func:`folder_key`)."""
         file, url = getattr(page, "file", None), getattr(page, "url", None)
-        if file is None or not isinstance(url, str) or file.src_uri in self.pages:
+        if self.listed is None or file is None or not isinstance(url, str) or file.src_uri in self.pages:
+            return None
+        if getattr(page, "parent", None) is not None:  # placed in a section by a plugin: drawn as part of it
             return None
         return folder_key(url, self.listed)
 
@@ -123,4 +152,4 @@ def install(env: Any, enabled_here: bool | None = None) -> NavCache | None:
     return cache
 
 
-__all__ = ["TEMPLATE", "NavCache", "enabled", "folder_key", "install", "nav_links"]
+__all__ = ["TEMPLATE", "NavCache", "enabled", "folder_key", "install", "nav_links", "site_links"]

@@ -212,6 +212,7 @@ def _scan(path: str, out: Snapshot) -> None:
 
 
 def _interrupt(signum: int, frame: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one, while it cleans up, stops it outright
     raise KeyboardInterrupt
 
 

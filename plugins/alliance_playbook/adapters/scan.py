@@ -51,6 +51,13 @@ Batch = list[tuple[str, str]]
 Found = dict[str, list[Finding]]
 log = logging.getLogger("mkdocs.plugins.alliance_playbook.scan")
 _HEADER = struct.Struct(">Q")
+#: The helper's first words: what comes before them (a ``sitecustomize`` that
+#: prints) is skipped, and a helper that never says them is not trusted.
+HELLO = b"alliance-scan 1\n"
+#: The longest answer believed (findings of one batch), and the longest wait
+#: for the last answers once every page is read.
+MOST_ANSWER = 64 << 20
+DEADLINE = 300.0
 
 
 def scan_batch(batch: Batch) -> Found:
@@ -74,13 +81,23 @@ def _write(out: IO[bytes], payload: object) -> None:
     out.flush()
 
 
-def _read(stream: IO[bytes]) -> Any:
+def _read(stream: IO[bytes], most: int = 1 << 40) -> Any:
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         return None
     (size,) = _HEADER.unpack(head)
+    if size > most:
+        raise ValueError(f"a message of {size} bytes")
     data = stream.read(size)
     return json.loads(data) if len(data) == size else None
+
+
+def _found(answer: Any) -> tuple[int, Found]:
+    """An answer of the helper, checked: (batch number, findings by page)."""
+    number, found = answer
+    if not isinstance(number, int) or not isinstance(found, dict):
+        raise ValueError("not an answer")
+    return number, {str(src): [Finding(str(what), str(value)) for what, value in items] for src, items in found.items()}
 
 
 class PageScan:
@@ -89,6 +106,8 @@ class PageScan:
     def __init__(self, helper: bool):
         self.found: Found = {}
         self.pages = 0
+        #: Batches the helper answered.
+        self.answered = 0
         self._batch: Batch = []
         self._chars = 0
         #: Batches sent and not yet answered, by number (scanned here if the helper fails).
@@ -105,7 +124,9 @@ class PageScan:
         package_home = str(Path(__file__).resolve().parents[2])  # where this package is imported from, installed or not
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_home, os.environ.get("PYTHONPATH", "")) if p)}
         try:
-            self._process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            # -P: the working folder is not put first on the import path (a
+            # fork's own alliance_playbook/ or json.py there is not run).
+            self._process = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                              stderr=subprocess.DEVNULL, env=env)
         except OSError:
             return
@@ -129,13 +150,23 @@ class PageScan:
             stdin.close()
 
     def _reader(self) -> None:
-        assert self._process is not None and self._process.stdout is not None
-        with contextlib.suppress(OSError, ValueError):
-            while (answer := _read(self._process.stdout)) is not None:
-                number, found = answer
+        process = self._process
+        assert process is not None and process.stdout is not None
+        try:
+            said = process.stdout.readline(1 << 16)
+            while said and not said.endswith(HELLO):
+                said = process.stdout.readline(1 << 16)
+            if not said:
+                raise ValueError("the helper did not start")
+            while (answer := _read(process.stdout, MOST_ANSWER)) is not None:
+                number, found = _found(answer)
+                self.answered += 1
                 with self._lock:
                     self._waiting.pop(number, None)
-                    self.found.update({src: [Finding(*f) for f in items] for src, items in found.items()})
+                    self.found.update(found)
+        except Exception:  # anything it says that is not an answer: the build scans what is left
+            with contextlib.suppress(OSError):
+                process.kill()
 
     def add(self, src: str, html: str) -> None:
         """A generated page's HTML, as the page will carry it."""
@@ -165,11 +196,18 @@ class PageScan:
     def findings(self) -> Found:
         """Every page that holds something (waits for the helper)."""
         self._send()
-        if self._process is not None:
+        process = self._process
+        if process is not None:
             self._outbox.put(None)
-            for thread in self._threads:
-                thread.join()
-            self._process.wait()
+            writer, reader = self._threads
+            reader.join(DEADLINE)
+            if reader.is_alive():  # stuck: what it has not answered is scanned here
+                with contextlib.suppress(OSError):
+                    process.kill()
+                reader.join()
+            writer.join()
+            process.wait()
+            _close(process)
             log.debug(f"{self.pages} generated pages scanned in a helper process")
             self._process = None
         for batch in self._waiting.values():  # the helper stopped before it answered: scan them here
@@ -185,11 +223,24 @@ class PageScan:
             with contextlib.suppress(OSError):
                 process.kill()
             process.wait()
+            for thread in self._threads:
+                thread.join(5)
+            _close(process)
+
+
+def _close(process: subprocess.Popen[bytes]) -> None:
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError, ValueError):
+                pipe.close()
 
 
 def main() -> None:
     """The helper: answer each batch with its findings until the input ends."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print goes elsewhere than the answers
+    stdout.write(HELLO)
+    stdout.flush()
     while (request := _read(stdin)) is not None:
         number, batch = request
         found = scan_batch([(str(src), str(html)) for src, html in batch])
@@ -200,4 +251,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["BATCH_CHARS", "MIN_CHARS", "PageScan", "main", "scan_batch", "wanted"]
+__all__ = ["BATCH_CHARS", "DEADLINE", "HELLO", "MIN_CHARS", "MOST_ANSWER", "PageScan", "main", "scan_batch", "wanted"]

@@ -84,6 +84,8 @@ class IndexAsWritten:
                 run_pagefind(pagefind_command(folder, bundle_dir(self.site_dir, part)), self)
             except SearchIndexError as exc:
                 self.failed.append(exc)
+            except Exception as exc:  # noqa: BLE001 - never a build that says its index is whole when a part failed
+                self.failed.append(SearchIndexError(f"part {part + 1} could not be indexed ({type(exc).__name__}: {exc})"))
 
     def _again_from_every_article(self) -> None:
         """An empty part: one folder of every article, split by real sizes (see :func:`.search.part_commands`)."""

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 Folders = tuple[tuple[str, int], ...]
-#: (theme folders, static templates, extensions, filter's code) -> (folders' times, names).
+#: The filter ``Files.add_files_from_theme`` passes (MkDocs 1.6): it reads
+#: only the theme's static templates, which the key holds.
+MKDOCS_FILTER = "Files.add_files_from_theme.<locals>.filter"
+#: (theme folders, static templates, MkDocs' own filter or none) -> (folders' times, names).
 _KEPT: dict[Any, tuple[Folders, list[str]]] = {}
 
 
@@ -50,18 +53,21 @@ def keep_listing(theme: Any) -> None:
         list_templates = env.list_templates
 
         def listing(extensions: Any = None, filter_func: Any = None) -> list[str]:
-            code = getattr(filter_func, "__code__", None)
-            if filter_func is not None and code is None:  # not a function: nothing to key it on
-                return list(list_templates(extensions, filter_func))
+            # MkDocs' own filter (its theme assets) is known: its listing is
+            # kept as it is. Any other filter is applied to the kept names.
+            own = getattr(filter_func, "__qualname__", "") == MKDOCS_FILTER and extensions is None
             dirs = [str(d) for d in theme.dirs]
-            key = (tuple(dirs), tuple(theme.static_templates), extensions if extensions is None else tuple(extensions), code)
+            key = (tuple(dirs), tuple(theme.static_templates), own)
             kept = _KEPT.get(key)
-            if kept is not None and unchanged(kept[0]):
-                return list(kept[1])
-            folders = folder_times(dirs)
-            names = list(list_templates(extensions, filter_func))
-            _KEPT[key] = (folders, names)
-            return list(names)
+            if kept is None or not unchanged(kept[0]):
+                folders = folder_times(dirs)
+                kept = _KEPT[key] = (folders, list(list_templates(None, filter_func if own else None)))
+            names = kept[1]
+            if own:
+                return list(names)
+            if extensions is not None:
+                names = [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
+            return [n for n in names if filter_func(n)] if filter_func is not None else list(names)
 
         env.list_templates = listing
         return env
@@ -69,4 +75,4 @@ def keep_listing(theme: Any) -> None:
     theme.get_env = env_keeping_listing
 
 
-__all__ = ["folder_times", "keep_listing", "unchanged"]
+__all__ = ["MKDOCS_FILTER", "folder_times", "keep_listing", "unchanged"]
