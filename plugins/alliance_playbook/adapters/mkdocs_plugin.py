@@ -267,9 +267,6 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 search=self.pagefind)
         return env
 
-    # A preview rebuild: the pages not read again keep their titles (for the
-    # navigation of those that are written) and their tags (the tags plugin
-    # lists them in its on_env, priority 100), before any page is written.
     # Every page is read; none is written yet: a page the scan of generated
     # pages found something in stops the build here, all of them listed.
     @event_priority(200)
@@ -293,6 +290,9 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             self.indexing = search_build.IndexAsWritten(self.articles, Path(config.site_dir), pages, self.settings.search_part_pages)
         return env
 
+    # A preview rebuild: the pages not read again keep their titles (for the
+    # navigation of those that are written) and their tags (the tags plugin
+    # lists them in its on_env, priority 100), before any page is written.
     @event_priority(110)
     def _kept_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.rebuild is not None:
