@@ -75,10 +75,10 @@ def wanted(chars: int, environ: dict[str, str] | None = None) -> bool:
     return chars >= MIN_CHARS and (os.cpu_count() or 1) > 1
 
 
-def _write(out: IO[bytes], payload: object) -> None:
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")  # json.loads reads it back so
-    out.write(_HEADER.pack(len(data)) + data)
-    out.flush()
+def _frame(payload: object) -> bytes:
+    """One message: its length, then its JSON (lone surrogates passed through: json.loads reads them back)."""
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return _HEADER.pack(len(data)) + data
 
 
 def _read(stream: IO[bytes], most: int = 1 << 40) -> Any:
@@ -190,8 +190,7 @@ class PageScan:
         number, self._sent = self._sent, self._sent + 1
         with self._lock:
             self._waiting[number] = batch
-        data = json.dumps([number, batch], ensure_ascii=False).encode("utf-8", "surrogatepass")
-        self._outbox.put(_HEADER.pack(len(data)) + data)
+        self._outbox.put(_frame([number, batch]))
 
     def findings(self) -> Found:
         """Every page that holds something (waits for the helper)."""
@@ -244,7 +243,8 @@ def main() -> None:
     while (request := _read(stdin)) is not None:
         number, batch = request
         found = scan_batch([(str(src), str(html)) for src, html in batch])
-        _write(stdout, [number, {src: [[f.what, f.value] for f in items] for src, items in found.items()}])
+        stdout.write(_frame([number, {src: [[f.what, f.value] for f in items] for src, items in found.items()}]))
+        stdout.flush()
 
 
 if __name__ == "__main__":
