@@ -129,11 +129,13 @@ class Preview:
         now, before = shown_tags(project), self.built.tags
         return {key for key in now.keys() | before.keys() if now.get(key) != before.get(key)}
 
-    def touched(self, project: Project, graph: LinkGraph, src_of: Callable[[str, str], str]) -> set[str]:
-        """The page sources a partial rebuild must write again."""
+    def touched(self, project: Project, graph: LinkGraph, src_of: Callable[[str, str], str], changed_here: set[Key] | None = None) -> set[str]:
+        """The page sources a partial rebuild must write again (``changed_here``:
+        the items the edit changed, when already found)."""
         assert self.built is not None
         old_graph = self.built.graph
-        changed = set(changed_items(self.built.project, project)) | self._retagged(project)
+        found = set(changed_items(self.built.project, project)) if changed_here is None else changed_here
+        changed = found | self._retagged(project)
         keys = set(changed)
         for key in changed:
             keys.update(_neighbours(old_graph, key))

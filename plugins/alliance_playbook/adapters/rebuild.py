@@ -64,6 +64,8 @@ class Rebuild:
         self.outputs = dict(built.outputs) if built else {}
         self.written = 0
         self.nonce = ""
+        #: The items this edit changed (see :meth:`graph`), for :meth:`.Preview.touched`.
+        self.changed: set[Key] | None = None
 
     def graph(self) -> LinkGraph | None:
         """The link graph of this build, from the last one's when the edit
@@ -72,7 +74,8 @@ class Rebuild:
         built = self.preview.built
         if built is None or not (self.partial or self.everything):
             return None
-        return built.graph.updated(self.project, set(changed_items(built.project, self.project)))
+        self.changed = set(changed_items(built.project, self.project))
+        return built.graph.updated(self.project, self.changed)
 
     def keep_pages(self, renderer: Any, nonce: str) -> None:
         """Before the pages are made: the renderer takes the previous build's
@@ -85,7 +88,7 @@ class Rebuild:
         built = self.preview.built
         if not self.partial or built is None:
             return
-        self.touched = touched = self.preview.touched(self.project, renderer.graph, renderer.src)
+        self.touched = touched = self.preview.touched(self.project, renderer.graph, renderer.src, self.changed)
 
         def keep(src: str) -> GeneratedPage | None:
             return None if src in touched else built.pages.get(src)
