@@ -81,7 +81,7 @@ class IndexAsWritten:
                 self.empty.append(part)
                 continue
             try:
-                run_pagefind(pagefind_command(folder, bundle_dir(self.site_dir, part)), self)
+                self._run(pagefind_command(folder, bundle_dir(self.site_dir, part)))
             except SearchIndexError as exc:
                 self.failed.append(exc)
             except Exception as exc:  # noqa: BLE001 - never a build that says its index is whole when a part failed
@@ -101,7 +101,7 @@ class IndexAsWritten:
         self.count = len(commands)
         try:
             for command in commands:
-                run_pagefind(command, self)
+                self._run(command)
         finally:
             if parts is not None:
                 shutil.rmtree(parts, ignore_errors=True)
@@ -122,6 +122,25 @@ class IndexAsWritten:
         pages = sum(len(list((bundle_dir(self.site_dir, i) / "fragment").glob("*.pf_fragment"))) for i in range(self.count))
         return Indexed(pages, time.perf_counter() - waited)
 
+    def _run(self, command: list[str]) -> None:
+        """One indexer run (SearchIndexError with what it said when it fails); :meth:`stop` can end it."""
+        try:
+            self._process = process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout, stderr = process.communicate(timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            if self._process is not None:
+                self._process.kill()
+                self._process.wait()
+            raise SearchIndexError(f"Pagefind could not run ({exc})") from None
+        finally:
+            self._process = None
+        if process.returncode != 0:
+            said = (stderr or stdout).strip().splitlines()
+            if any("No module named pagefind" in line or "binary" in line.lower() for line in said):
+                raise SearchIndexError("Pagefind is not installed here: `pip install -e .` installs it (pagefind[bin]), "
+                                       "or set `search: material` under `alliance` in mkdocs.yml")
+            raise SearchIndexError("Pagefind failed: " + (" / ".join(said[-3:]) or f"exit status {process.returncode}"))
+
     def stop(self) -> None:
         """The build failed: run nothing more, and stop the run under way."""
         self.failed.append(SearchIndexError("the build stopped"))
@@ -132,24 +151,4 @@ class IndexAsWritten:
         self._runner.join(timeout=30)
 
 
-def run_pagefind(command: list[str], owner: IndexAsWritten) -> None:
-    """Run one indexer run (SearchIndexError with what it said when it fails); ``owner`` can stop it."""
-    try:
-        owner._process = process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        stdout, stderr = process.communicate(timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        if owner._process is not None:
-            owner._process.kill()
-            owner._process.wait()
-        raise SearchIndexError(f"Pagefind could not run ({exc})") from None
-    finally:
-        owner._process = None
-    if process.returncode != 0:
-        said = (stderr or stdout).strip().splitlines()
-        if any("No module named pagefind" in line or "binary" in line.lower() for line in said):
-            raise SearchIndexError("Pagefind is not installed here: `pip install -e .` installs it (pagefind[bin]), "
-                                   "or set `search: material` under `alliance` in mkdocs.yml")
-        raise SearchIndexError("Pagefind failed: " + (" / ".join(said[-3:]) or f"exit status {process.returncode}"))
-
-
-__all__ = ["IndexAsWritten", "run_pagefind"]
+__all__ = ["IndexAsWritten"]
