@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -50,12 +51,25 @@ def _serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
-def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float]) -> tuple[float, int]:
-    """(seconds to the first result, bytes downloaded for it) in a fresh
-    context; ``cold[0]``: ours, from pressing the button (the interface loads too)."""
+#: What a host that compresses text (GitHub Pages, Netlify, Cloudflare) sends gzipped;
+#: Pagefind's index, fragments and WebAssembly are gzipped by Pagefind itself.
+_TEXT_TYPES = ("text/", "javascript", "json", "svg")
+
+
+def _on_the_wire(response: Any, body: bytes) -> int:
+    """The bytes a compressing host would send for ``response``."""
+    kind = (response.headers.get("content-type") or "").lower()
+    return len(gzip.compress(body, 6)) if any(t in kind for t in _TEXT_TYPES) else len(body)
+
+
+def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float]) -> tuple[float, int, int]:
+    """(seconds to the first result, bytes downloaded for it, the same over a
+    compressing host) in a fresh context; ``cold[0]``: ours, from pressing the
+    button (the interface loads too)."""
     context = browser.new_context()
     page = context.new_page()
     sizes: list[int] = []
+    wire: list[int] = []
     counting = [engine != "pagefind"]  # Material's index loads with the page
 
     def seen(response: Any) -> None:
@@ -63,7 +77,9 @@ def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float
             return
         if engine == "pagefind" or "/search/" in response.url or "search" in response.url.rsplit("/", 1)[-1]:
             with contextlib.suppress(Exception):  # a redirect or an aborted request has no body
-                sizes.append(len(response.body()))
+                body = response.body()
+                sizes.append(len(body))
+                wire.append(_on_the_wire(response, body))
 
     page.on("response", seen)
     try:
@@ -88,7 +104,7 @@ def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float
             page.keyboard.press("/")  # Material's shortcut to its search box
             page.locator(".md-search__input").press_sequentially(word)
             page.wait_for_function("/matching/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=120000)
-        return time.perf_counter() - start, sum(sizes)
+        return time.perf_counter() - start, sum(sizes), sum(wire)
     finally:
         context.close()
 
@@ -113,6 +129,7 @@ def search_latency(site: Path, engine: str) -> dict[str, Any]:
     finally:
         server.shutdown()
     return {"seconds": statistics.median(r[0] for r in runs), "bytes": statistics.median(r[1] for r in runs), "runs": runs,
+            "wire_bytes": statistics.median(r[2] for r in runs),
             "from_button": statistics.median(colds)}
 
 
@@ -133,7 +150,7 @@ def search_benchmarks(sizes: list[int], work: Path, measure: Callable[..., Any],
             site = base / f"site-{engine}"
             build = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], base / "project",
                             base / f"logs/build-{engine}.log", env={**env, "ALLIANCE_SEARCH": engine, "ALLIANCE_OFFLINE_ZIP": "0"})
-            row[engine] = {"build": [build.wall, build.cpu, build.rss_mb, build.rc]}
+            row[engine] = {"build": [build.wall, build.cpu, build.rss_mb, build.rc, build.tree_rss_mb]}
             if build.rc != 0:
                 row[engine]["failed"] = f"build failed (see {base}/logs/build-{engine}.log)"
                 continue
@@ -146,7 +163,7 @@ def search_benchmarks(sizes: list[int], work: Path, measure: Callable[..., Any],
                 row[engine].update(search_latency(site, engine))
             except Exception as exc:  # noqa: BLE001 - reported in the table, the rest of the run goes on
                 row[engine]["failed"] = f"{type(exc).__name__}: {exc}"[:200]
-            print(f"  {engine}: build {build.wall:.1f} s, {build.rss_mb:.0f} MB; "
+            print(f"  {engine}: build {build.wall:.1f} s, {build.rss_mb:.0f} / {build.tree_rss_mb:.0f} MB; "
                   f"first results {row[engine].get('seconds', float('nan')):.2f} s, {row[engine].get('bytes', 0) / 1024:.0f} KB", flush=True)
         out[n] = row
     return out
@@ -156,17 +173,19 @@ def search_table(rows: dict[int, dict[str, Any]]) -> list[str]:
     """The report's section (Markdown lines)."""
     lines = ["## Search at scale: the first results of a query, and the build that makes the index", "",
              "Median of 3 words, each in a fresh browser context (nothing cached). Ours: from entering the word, half a second after the box opened; "
-             "Material's: from opening the page (its worker loads the whole index first).", "",
-             "| N | search | first results | from the button | downloaded | index on disk | case index page | build (wall / CPU; peak RSS) |",
+             "Material's: from opening the page (its worker loads the whole index first). Downloaded: the bytes served (the targets are judged on these); "
+             "in brackets, what a host that gzips text (scripts, styles, JSON) would send.", "",
+             "| N | search | first results | from the button | downloaded (gzip host) | index on disk | case index page | build (wall / CPU; peak RSS: largest process / all) |",
              "|---|---|---|---|---|---|---|---|"]
     for n, row in rows.items():
         for engine, label in (("pagefind", "ours (Pagefind)"), ("material", "Material's")):
             r = row.get(engine, {})
-            b = r.get("build", [0, 0, 0, 0])
+            b = [*r.get("build", [0, 0, 0, 0]), 0][:5]
+            rss = f"{b[2]:.0f} / {b[4]:.0f} MB" if b[4] else f"{b[2]:.0f} MB"
             if "seconds" not in r:
-                lines.append(f"| {n} | {label} | {r.get('failed', 'not measured')} | | | | | {b[0]:.1f} s / {b[1]:.1f} s; {b[2]:.0f} MB |")
+                lines.append(f"| {n} | {label} | {r.get('failed', 'not measured')} | | | | | {b[0]:.1f} s / {b[1]:.1f} s; {rss} |")
                 continue
             button = f"{r['from_button']:.2f} s" if r.get("from_button") else "–"
-            lines.append(f"| {n} | {label} | {r['seconds']:.2f} s | {button} | {r['bytes'] / 1024:.0f} KB | {r['index_bytes'] / 1e6:.1f} MB "
-                         f"| {r['index_page_bytes'] / 1024:.0f} KB | {b[0]:.1f} s / {b[1]:.1f} s; {b[2]:.0f} MB |")
+            lines.append(f"| {n} | {label} | {r['seconds']:.2f} s | {button} | {r['bytes'] / 1024:.0f} KB ({r.get('wire_bytes', r['bytes']) / 1024:.0f} KB) | {r['index_bytes'] / 1e6:.1f} MB "
+                         f"| {r['index_page_bytes'] / 1024:.0f} KB | {b[0]:.1f} s / {b[1]:.1f} s; {rss} |")
     return lines + [""]

@@ -239,6 +239,9 @@ def test_a_site_indexed_in_parts_finds_what_one_index_finds(page, seed_http: str
     assert json.loads((site / "pagefind/ap-parts.json").read_text(encoding="utf-8")) == {"parts": 3}
     fragments = [len(list((site / p / "fragment").glob("*.pf_fragment"))) for p in parts]
     assert all(0 < n <= 20 for n in fragments), fragments
+    # What the site never loads is not published: Pagefind's own interfaces, and the later parts' scripts.
+    assert sorted(f.name for f in (site / "pagefind").glob("*.js")) == ["pagefind-highlight.js", "pagefind-worker.js", "pagefind.js"]
+    assert not list((site / "pagefind-2").glob("*.js")) and not list((site / "pagefind-3").glob("*.css"))
 
     def found(base: str) -> tuple[int, str]:
         page.goto(base)
@@ -258,6 +261,8 @@ def test_a_site_indexed_in_parts_finds_what_one_index_finds(page, seed_http: str
     # The parts share one WebAssembly module (Pagefind on the page's thread: in its worker each part loads its own).
     assert [u for u in loaded if "/wasm." in u] == ["pagefind/wasm.en.pagefind"], loaded
     assert not [u for u in loaded if "pagefind-worker" in u], loaded
+    # Of Pagefind's scripts and styles only its search is loaded (the box and the list are search.js's).
+    assert [u for u in loaded if u.startswith("pagefind") and u.endswith((".js", ".css"))] == ["pagefind/pagefind.js"], loaded
     assert {u.split("/")[0] for u in loaded if u.endswith(".pf_index")} <= {"pagefind", "pagefind-2", "pagefind-3"}
     bad = run_mkdocs(project, env={"ALLIANCE_SEARCH_PART_PAGES": "many"}, check=False)
     assert bad.returncode != 0 and "ALLIANCE_SEARCH_PART_PAGES" in bad.stdout + bad.stderr and "Traceback" not in bad.stderr

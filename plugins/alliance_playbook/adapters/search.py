@@ -8,8 +8,9 @@ pinned in pyproject.toml) reads them and writes ``pagefind/``: an index
 split into chunks by word, and one fragment per page. A query loads the
 chunks of its words and the fragments of the results it shows, so what it
 costs grows with the words and the results, not with the site.
-``assets/search.js`` puts the search button in the header and opens
-Pagefind's interface on first use.
+``assets/search.js`` puts the search button in the header and, on first
+use, opens a dialog with its own box and result list on Pagefind's search
+script (Pagefind's interfaces are not published, see :func:`drop_unused`).
 
 Only each page's article is indexed (``data-pagefind-body``, added to the
 written page), without its heading links; pages without an article (the 404
@@ -149,6 +150,24 @@ def part_commands(articles: Path, site_dir: Path, per_part: int) -> tuple[list[l
     return [pagefind_command(parts / str(i), bundle_dir(site_dir, i)) for i in range(count)], parts
 
 
+#: What Pagefind writes into every part that the site never loads: its three
+#: interfaces (``assets/search.js`` draws its own box and list), 370 kB a part.
+INTERFACES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+              "pagefind-modular-ui.js", "pagefind-modular-ui.css")
+#: And in the parts after the first: the scripts (the first part's
+#: ``pagefind.js`` searches every part, and marks the words on the page).
+SCRIPTS = ("pagefind.js", "pagefind-highlight.js", "pagefind-worker.js")
+
+
+def drop_unused(site_dir: Path, count: int) -> None:
+    """Remove from the index's ``count`` parts what the site never loads
+    (:data:`INTERFACES`, and :data:`SCRIPTS` after the first part)."""
+    for part in range(count):
+        for name in INTERFACES + (SCRIPTS if part else ()):
+            with contextlib.suppress(FileNotFoundError):
+                (bundle_dir(site_dir, part) / name).unlink()
+
+
 #: In the index's folder: how many parts the search merges (read by assets/search.js).
 PARTS_FILE = "ap-parts.json"
 
@@ -268,4 +287,4 @@ def _signal(process: subprocess.Popen[bytes], name: str) -> None:
             process.kill()
 
 
-__all__ = ["BUNDLE", "SEARCH_JS", "MAX_PARTS", "PART_BYTES", "Articles", "Indexed", "bundle_dir", "SearchIndexError", "mark_parts", "pagefind_command", "part_commands", "index_in_background", "mark_searchable", "split", "stop_indexing", "use_pagefind"]
+__all__ = ["BUNDLE", "SEARCH_JS", "MAX_PARTS", "PART_BYTES", "Articles", "Indexed", "bundle_dir", "drop_unused", "SearchIndexError", "mark_parts", "pagefind_command", "part_commands", "index_in_background", "mark_searchable", "split", "stop_indexing", "use_pagefind"]

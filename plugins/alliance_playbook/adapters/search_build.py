@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from .search import Articles, Indexed, SearchIndexError, bundle_dir, mark_parts, pagefind_command, part_commands, split
+from .search import Articles, Indexed, SearchIndexError, bundle_dir, drop_unused, mark_parts, pagefind_command, part_commands, split
 
 
 class IndexAsWritten:
@@ -119,6 +119,7 @@ class IndexAsWritten:
         if self.empty:
             self.early = 0
             self._again_from_every_article()
+        drop_unused(self.site_dir, self.count)
         pages = sum(len(list((bundle_dir(self.site_dir, i) / "fragment").glob("*.pf_fragment"))) for i in range(self.count))
         return Indexed(pages, time.perf_counter() - waited)
 

@@ -4,11 +4,13 @@
  * first answer; Pagefind's index is split into chunks, and a query loads only
  * the chunks its words need and the fragments of the results it shows. This
  * script puts a search button in the header (with the shortcuts "/" and
- * "s"), opens a dialog with Pagefind's interface on first use (nothing of the
- * search is loaded before: at most a few hundred kB a query, whatever the
- * size of the site) or when the address asks (?q=words, as the 404
- * page's form does), and highlights the words searched for on the page a
- * result leads to (?h=word).
+ * "s"), opens a dialog with a search box and a result list on first use or
+ * when the address asks (?q=words, as the 404 page's form does), and
+ * highlights the words searched for on the page a result leads to (?h=word).
+ * The box and the list are this script's, on Pagefind's own script (its
+ * search, without its interfaces: 21 kB less a query); nothing of the
+ * search is loaded before the dialog first opens, and a query loads at
+ * most a few hundred kB whatever the size of the site.
  *
  * Pagefind reads its index with fetch(), which browsers refuse on file://:
  * a page opened from a disk says so and points to the offline copy, whose
@@ -46,16 +48,7 @@
 
   var dialog = null;
   var opened = null;
-  var ui = null;
-
-  function load(tag, attrs) {
-    return new Promise(function (resolve, reject) {
-      var el = element(tag, attrs);
-      el.onload = function () { resolve(el); };
-      el.onerror = function () { reject(new Error("not loaded: " + (attrs.src || attrs.href))); };
-      document.head.appendChild(el);
-    });
-  }
+  var failed = false;  /* the last loading failed: the next opening starts again */
 
   function build() {
     dialog = element("dialog", { class: "ap-search", "aria-label": t("Search") });
@@ -79,70 +72,81 @@
     document.body.appendChild(dialog);
   }
 
+  /* Pagefind's own script (its search and its WebAssembly, no interface:
+   * the box and the list are ours, below), set up for every part of the
+   * index. noWorker: Pagefind on the page's thread. In its worker each part
+   * would download its own copy of the WebAssembly (72 kB); here the parts
+   * share the first's, and no worker has to start. */
+  function pagefindLoaded() {
+    return Promise.all([parts(), import(new URL("pagefind.js", bundle).href)]).then(function (loaded) {
+      var shards = loaded[0], pagefind = loaded[1];
+      return Promise.resolve(pagefind.options({ baseUrl: root.pathname, highlightParam: PARAM, noWorker: true })).then(function () {
+        var merged = Promise.resolve();
+        for (var i = 2; i <= shards; i++) {
+          (function (path) { merged = merged.then(function () { return pagefind.mergeIndex(path); }); })(new URL("pagefind-" + i + "/", root).pathname);
+        }
+        return merged;
+      }).then(function () { return pagefind.init ? pagefind.init() : null; }).then(function () { return pagefind; });
+    });
+  }
+
+  /* The box is there at once (a reader can type while Pagefind loads);
+   * nothing of the search is loaded before the dialog first opens. */
   function start() {
     if (opened) return opened;
+    var box = document.getElementById("ap-search-ui");
     if (location.protocol === "file:") {
-      document.getElementById("ap-search-ui").appendChild(element("p", { class: "ap-search__status", role: "status" },
+      box.appendChild(element("p", { class: "ap-search__status", role: "status" },
         t("Search needs the site served over the web. On this computer, open the offline copy (on the downloads page): its search works from a disk.")));
       opened = Promise.resolve();
       return opened;
     }
-    opened = Promise.all([
-      parts(),
-      load("link", { rel: "stylesheet", href: new URL("pagefind-modular-ui.css", bundle).href }),
-      load("script", { src: new URL("pagefind-modular-ui.js", bundle).href }),
-    ]).then(function (loaded) {
-      var shards = loaded[0];
-      /* Pagefind's modular interface (15 kB; its full one is 120 kB): the
-       * box and the result list, which loads each result's fragment as it
-       * scrolls into view; the summary is ours, in the page's language. */
-      var M = window.PagefindModularUI;
-      var summary = document.getElementById("ap-search-summary");
-      var term = "";
-      var parts = [];
-      for (var i = 2; i <= shards; i++) parts.push({ bundlePath: new URL("pagefind-" + i + "/", root).pathname });
-      /* noWorker: Pagefind on the page's thread. In its worker each part of
-       * the index would download its own copy of the WebAssembly (72 kB);
-       * here the parts share the first's, and no worker has to start. */
-      ui = new M.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, highlightParam: PARAM, mergeIndex: parts, noWorker: true });
-      /* Pagefind waits 300 ms after a key by default: 50 ms still lets a
-       * typist finish a word (keys come 100 ms or more apart), and answers
-       * sooner. */
-      ui.add(new M.Input({ containerElement: "#ap-search-input", debounceTimeoutMs: 50 }));
-      ui.add(resultList(document.getElementById("ap-search-results")));
-      /* Load Pagefind itself (its script, its WebAssembly, the index's
-       * metadata) now, while the reader starts typing, not at the first key.
-       * Once loaded, each key fetches the index chunks its words need while
-       * the interface waits for the next key (as Pagefind's own
-       * debouncedSearch does); the interface's pagefind.js is the one asked. */
-      var pagefind = null;
-      if (typeof ui.__load__ === "function") {
-        Promise.resolve(ui.__load__()).then(function () { pagefind = ui.__pagefind__ || null; }, function () {});
-      } else if (typeof ui.triggerLoad === "function") {
-        ui.triggerLoad();
-      }
-      /* The mark says when the interface ran the search (after its pause for
-       * the next key): what a reader waits from, and what the tests time against. */
-      ui.on("search", function (words) { term = words; if (window.performance && performance.mark) performance.mark("ap-search"); });
-      ui.on("results", function (found) {
-        var n = (found && found.results || []).length;
-        summary.textContent = !term ? "" : n === 0 ? t("No results for “{term}”").replace("{term}", term)
-          : (n === 1 ? t("1 result for “{term}”") : t("{count} results for “{term}”")).replace("{term}", term).replace("{count}", n.toLocaleString(document.documentElement.lang || undefined));
-      });
-      var input = document.querySelector("#ap-search-input input");
-      if (input) {
-        input.setAttribute("aria-label", t("Search"));
-        input.addEventListener("input", function () {
-          if (pagefind && typeof pagefind.preload === "function" && input.value.trim()) pagefind.preload(input.value).catch(function () {});
-        });
-      }
-    }).catch(function () {
+    var summary = document.getElementById("ap-search-summary");
+    var show = resultList(document.getElementById("ap-search-results"));
+    var ready = pagefindLoaded();
+    var asked = 0;
+    var input = searchBox(document.getElementById("ap-search-input"));
+    /* Each key fetches the index chunks its words need at once (Pagefind's
+     * preload), and the search runs once no key came for 50 ms (a typist's
+     * keys come 100 ms or more apart; Pagefind's own pause is 300 ms). The
+     * mark says when the search ran: what a reader waits from, and what
+     * the tests time against. */
+    input.addEventListener("input", function () {
+      var mine = ++asked, term = input.value;
+      if (term.trim()) ready.then(function (pagefind) { return pagefind.preload(term); }).catch(function () {});
+      setTimeout(function () {
+        if (mine !== asked) return;
+        if (window.performance && performance.mark) performance.mark("ap-search");
+        if (!term.trim()) { summary.textContent = ""; show(null); return; }
+        ready.then(function (pagefind) { return pagefind.search(term); }).then(function (found) {
+          if (mine !== asked || !found) return;
+          var n = (found.results || []).length;
+          summary.textContent = n === 0 ? t("No results for “{term}”").replace("{term}", term)
+            : (n === 1 ? t("1 result for “{term}”") : t("{count} results for “{term}”")).replace("{term}", term).replace("{count}", n.toLocaleString(document.documentElement.lang || undefined));
+          show(found.results || []);
+        }, function () {});
+      }, 50);
+    });
+    opened = Promise.resolve();
+    ready.catch(function () {
       opened = null;
-      var box = document.getElementById("ap-search-ui");
       box.textContent = "";
       box.appendChild(element("p", { class: "ap-search__status", role: "status" }, t("The search index could not be loaded.")));
+      failed = true;
     });
     return opened;
+  }
+
+  /* The search field: a form of the role search (its Enter does nothing:
+   * results come as one types), labelled in the page's language. */
+  function searchBox(container) {
+    var form = element("form", { class: "pagefind-modular-input-wrapper", role: "search" });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    var input = element("input", { type: "text", class: "pagefind-modular-input", "aria-label": t("Search"),
+                                   autocapitalize: "none", autocomplete: "off", spellcheck: "false", enterkeyhint: "search" });
+    form.appendChild(input);
+    container.appendChild(form);
+    return input;
   }
 
   /* The results, BATCH at a time, with a button for more; each result's
@@ -167,21 +171,18 @@
         if (focus && first && mine === generation) first.querySelector("a").focus();
       });
     }
-    return {
-      register: function (instance) {
-        instance.on("results", function (found) {
-          var mine = ++generation;
-          var all = (found && found.results) || [];
-          var list = element("ol", { class: "pagefind-modular-list" });
-          var more = element("button", { type: "button", class: "md-button ap-search__more" }, t("Show more results"));
-          var shown = 0;
-          more.addEventListener("click", function () { shown += BATCH; show(list, more, all, shown, mine, true); });
-          container.textContent = "";
-          container.appendChild(list);
-          container.appendChild(more);
-          show(list, more, all, 0, mine, false);
-        });
-      },
+    /* Show the results (null: none, the box is empty). */
+    return function (all) {
+      var mine = ++generation;
+      container.textContent = "";
+      if (!all) return;
+      var list = element("ol", { class: "pagefind-modular-list" });
+      var more = element("button", { type: "button", class: "md-button ap-search__more" }, t("Show more results"));
+      var shown = 0;
+      more.addEventListener("click", function () { shown += BATCH; show(list, more, all, shown, mine, true); });
+      container.appendChild(list);
+      container.appendChild(more);
+      show(list, more, all, 0, mine, false);
     };
   }
 
@@ -207,6 +208,7 @@
 
   /* Open the dialog; with `query`, search for it at once. */
   function open(query) {
+    if (failed && dialog && !dialog.open) { dialog.remove(); dialog = null; failed = false; }
     if (!dialog) build();
     if (!dialog.open) dialog.showModal();
     start().then(function () {
