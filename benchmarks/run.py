@@ -724,7 +724,9 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
     b = results["builds"].get(1000)
     if b and len(b["ours"]) and len(b["plain"]):
         ratio = b["ours"].rss_mb / b["plain"].rss_mb
-        rows.append(("N=1000: peak memory, ours / plain MkDocs", f"{ratio:.2f} ({b['ours'].rss_mb:.0f} / {b['plain'].rss_mb:.0f} MB)",
+        tree = b["ours"].tree_rss_mb  # with the search indexer's run (a process of its own) under way
+        besides = f"; all our processes together {tree:.0f} MB, the indexer's run included" if tree > b["ours"].rss_mb else ""
+        rows.append(("N=1000: peak memory, ours / plain MkDocs", f"{ratio:.2f} ({b['ours'].rss_mb:.0f} / {b['plain'].rss_mb:.0f} MB{besides})",
                      f"≤ {TARGETS['memory_ratio']}", verdict(ratio <= TARGETS["memory_ratio"])))
     pdf = {(r["site"], r["variant"]): r for r in results.get("pdf") or [] if "with" in r}
 
