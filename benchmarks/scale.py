@@ -14,7 +14,10 @@ never a downloaded browser), in a fresh context per query (nothing cached):
 - Material's: the search field is focused and the word typed; measured from
   the page load until the first result (its worker downloads and indexes the
   whole index first, which a reader waits for), and the bytes of its index
-  and worker.
+  and worker;
+- the offline copy (``ALLIANCE_OFFLINE=true``, at 1,000 cases): as Material's,
+  its pages opened from the disk (``file://``), where only the theme's search
+  works; its index is read from the disk.
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float
     page.on("response", seen)
     try:
         start = time.perf_counter()
-        page.goto(base + "casestudies/")
+        page.goto(base + ("casestudies/index.html" if engine == "offline" else "casestudies/"))
         if engine == "pagefind":
             page.wait_for_selector(".ap-search-button", timeout=30000)
             counting[0] = True
@@ -113,7 +116,7 @@ def search_latency(site: Path, engine: str) -> dict[str, Any]:
     """Median time to the first result and bytes, over :data:`WORDS`."""
     from playwright.sync_api import sync_playwright
 
-    base, server = _serve(site)
+    base, server = (site.resolve().as_uri() + "/", None) if engine == "offline" else _serve(site)  # the offline copy: from the disk
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -127,7 +130,8 @@ def search_latency(site: Path, engine: str) -> dict[str, Any]:
             finally:
                 browser.close()
     finally:
-        server.shutdown()
+        if server is not None:
+            server.shutdown()
     return {"seconds": statistics.median(r[0] for r in runs), "bytes": statistics.median(r[1] for r in runs), "runs": runs,
             "wire_bytes": statistics.median(r[2] for r in runs),
             "from_button": statistics.median(colds)}
@@ -146,19 +150,25 @@ def search_benchmarks(sizes: list[int], work: Path, measure: Callable[..., Any],
             synth.make_project(base / "project", n)
             stamp.write_text(json.dumps({"synth": synth.VERSION}))
         row: dict[str, Any] = {}
-        for engine in ("pagefind", "material"):
+        # The offline copy (Material's search from file://, where Pagefind cannot fetch its index) at 1,000 cases.
+        for engine in ("pagefind", "material", *(("offline",) if n <= 1000 else ())):
             site = base / f"site-{engine}"
+            variant = {"ALLIANCE_OFFLINE": "true"} if engine == "offline" else {"ALLIANCE_SEARCH": engine}
             build = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], base / "project",
-                            base / f"logs/build-{engine}.log", env={**env, "ALLIANCE_SEARCH": engine, "ALLIANCE_OFFLINE_ZIP": "0"})
+                            base / f"logs/build-{engine}.log", env={**env, **variant, "ALLIANCE_OFFLINE_ZIP": "0"})
             row[engine] = {"build": [build.wall, build.cpu, build.rss_mb, build.rc, build.tree_rss_mb]}
             if build.rc != 0:
                 row[engine]["failed"] = f"build failed (see {base}/logs/build-{engine}.log)"
                 continue
             if engine == "pagefind":  # every part of the index (pagefind/, pagefind-2/...)
                 row[engine]["index_bytes"] = sum(f.stat().st_size for d in site.glob("pagefind*") for f in d.rglob("*") if f.is_file())
+            elif engine == "offline":  # read from the disk by the page: its bytes are the index's
+                row[engine]["index_bytes"] = (site / "search/search_index.js").stat().st_size
             else:
                 row[engine]["index_bytes"] = (site / "search/search_index.json").stat().st_size
             row[engine]["index_page_bytes"] = (site / "casestudies/index.html").stat().st_size
+            if engine == "offline":
+                row[engine]["bytes_from_disk"] = row[engine]["index_bytes"]
             try:
                 row[engine].update(search_latency(site, engine))
             except Exception as exc:  # noqa: BLE001 - reported in the table, the rest of the run goes on
@@ -174,18 +184,23 @@ def search_table(rows: dict[int, dict[str, Any]]) -> list[str]:
     lines = ["## Search at scale: the first results of a query, and the build that makes the index", "",
              "Median of 3 words, each in a fresh browser context (nothing cached). Ours: from entering the word, half a second after the box opened; "
              "Material's: from opening the page (its worker loads the whole index first). Downloaded: the bytes served (the targets are judged on these); "
-             "in brackets, what a host that gzips text (scripts, styles, JSON) would send.", "",
+             "in brackets, what a host that gzips text (scripts, styles, JSON) would send. The offline copy (at 1,000 cases): its case index opened from the disk, "
+             "timed as Material's (Pagefind cannot fetch its index on file://; the theme's search reads the whole index from a script).", "",
              "| N | search | first results | from the button | downloaded (gzip host) | index on disk | case index page | build (wall / CPU; peak RSS: largest process / all) |",
              "|---|---|---|---|---|---|---|---|"]
     for n, row in rows.items():
-        for engine, label in (("pagefind", "ours (Pagefind)"), ("material", "Material's")):
-            r = row.get(engine, {})
+        for engine, label in (("pagefind", "ours (Pagefind)"), ("material", "Material's"), ("offline", "offline copy (Material's, file://)")):
+            if engine not in row:
+                continue
+            r = row[engine]
             b = [*r.get("build", [0, 0, 0, 0]), 0][:5]
             rss = f"{b[2]:.0f} / {b[4]:.0f} MB" if b[4] else f"{b[2]:.0f} MB"
             if "seconds" not in r:
                 lines.append(f"| {n} | {label} | {r.get('failed', 'not measured')} | | | | | {b[0]:.1f} s / {b[1]:.1f} s; {rss} |")
                 continue
             button = f"{r['from_button']:.2f} s" if r.get("from_button") else "–"
-            lines.append(f"| {n} | {label} | {r['seconds']:.2f} s | {button} | {r['bytes'] / 1024:.0f} KB ({r.get('wire_bytes', r['bytes']) / 1024:.0f} KB) | {r['index_bytes'] / 1e6:.1f} MB "
+            got = (f"{r['bytes_from_disk'] / 1024:.0f} KB from the disk" if "bytes_from_disk" in r
+                   else f"{r['bytes'] / 1024:.0f} KB ({r.get('wire_bytes', r['bytes']) / 1024:.0f} KB)")
+            lines.append(f"| {n} | {label} | {r['seconds']:.2f} s | {button} | {got} | {r['index_bytes'] / 1e6:.1f} MB "
                          f"| {r['index_page_bytes'] / 1024:.0f} KB | {b[0]:.1f} s / {b[1]:.1f} s; {rss} |")
     return lines + [""]

@@ -107,6 +107,7 @@ def run_make_site(root: Path) -> None:
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
     assert "alliance-playbook-offline/index.html" in names and "alliance-playbook-offline/search/search_index.js" in names
+    assert "alliance-playbook-offline/search/search_index.json" not in names  # the same index again, which file:// cannot fetch
     page = BeautifulSoup((site / "downloads/index.html").read_text(encoding="utf-8"), "html.parser")
     link = page.select_one('a[href$="alliance-playbook-offline.zip"]')
     assert link is not None

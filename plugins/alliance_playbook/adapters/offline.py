@@ -22,6 +22,8 @@ import time
 import zipfile
 from pathlib import Path
 
+#: Material's search index as a script (the offline plugin's, read on file://) and as JSON.
+SEARCH_SCRIPT, SEARCH_JSON = "search/search_index.js", "search/search_index.json"
 #: The oldest time a zip entry can carry.
 _ZIP_EPOCH = 315532800  # 1980-01-01
 
@@ -48,9 +50,14 @@ def build_offline_copy(config_file: str, zip_path: Path, folder: str, *, strict:
 
 def write_zip(source: Path, zip_path: Path, folder: str) -> int:
     """Pack ``source`` into ``zip_path`` (atomically) as ``folder/...``;
-    returns the zip's size. Symbolic links are not followed."""
+    returns the zip's size. Symbolic links are not followed, and the search
+    index's JSON is left out when its script is there."""
     stamp = time.gmtime(max(_ZIP_EPOCH, int(os.environ.get("SOURCE_DATE_EPOCH") or 0) or _ZIP_EPOCH))[:6]
     files = sorted(p for p in source.rglob("*") if p.is_file() and not p.is_symlink())
+    # The theme's search reads its index from the script on file://; the
+    # same index as JSON (a fetch(), which browsers refuse there) is left out.
+    if (source / SEARCH_SCRIPT).is_file():
+        files = [p for p in files if p != source / SEARCH_JSON]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_path.with_name(zip_path.name + ".partial")
     try:

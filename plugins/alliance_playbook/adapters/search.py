@@ -48,6 +48,8 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 #: "last updated" line, and whatever a template marks ``data-ap-no-search``:
 #: the lists of other pages' titles and summaries (related cases, index
 #: cards, the tags page's lists), so that a page is found by its own words.
+#: The templates also mark them ``data-search-exclude``, Material's word for
+#: it, for its search (the offline copy's, or ``search: material``).
 IGNORED = ".headerlink, .md-source-file, [data-ap-no-search]"
 
 
