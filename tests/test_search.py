@@ -90,6 +90,20 @@ def test_a_query_finds_the_pages_and_highlights_the_words(page, seed_http: str):
     assert page.context.blocked == []  # type: ignore[attr-defined]
 
 
+def test_the_words_typed_are_shown_as_typed(page, seed_http: str):
+    """Markup, "$&" and the summary's own placeholders in a query are text
+    in the summary, never markup or a substitution."""
+    page.goto(seed_http)
+    page.keyboard.press("/")
+    box = page.locator("dialog.ap-search input")
+    box.wait_for(timeout=15000)
+    typed = "<img src=x onerror=alert(1)> $& {count} qqzx"
+    box.fill(typed)
+    page.wait_for_function("document.getElementById('ap-search-summary').textContent.length > 0", timeout=15000)
+    assert re.fullmatch(r"(No results|1 result|\d+ results) for “(.*)”", page.locator("#ap-search-summary").inner_text()).group(2) == typed
+    assert page.locator("dialog.ap-search img").count() == 0 and page.errors == []
+
+
 def test_results_come_ten_at_a_time_with_a_button_for_more(page, seed_http: str):
     """A word on most pages lists ten results, and a button shows ten more
     (focus on the first of them); each excerpt keeps only text and marks."""

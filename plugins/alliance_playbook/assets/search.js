@@ -121,8 +121,10 @@
         ready.then(function (pagefind) { return pagefind.search(term); }).then(function (found) {
           if (mine !== asked || !found) return;
           var n = (found.results || []).length;
-          summary.textContent = n === 0 ? t("No results for “{term}”").replace("{term}", term)
-            : (n === 1 ? t("1 result for “{term}”") : t("{count} results for “{term}”")).replace("{term}", term).replace("{count}", n.toLocaleString(document.documentElement.lang || undefined));
+          /* The count first, then the words as typed (a function: "$&" or "{count}" in them stays as it is). */
+          var text = n === 0 ? t("No results for “{term}”") : n === 1 ? t("1 result for “{term}”") : t("{count} results for “{term}”");
+          summary.textContent = text.replace("{count}", n.toLocaleString(document.documentElement.lang || undefined))
+            .replace("{term}", function () { return term; });
           show(found.results || []);
         }, function () {});
       }, 50);
