@@ -71,18 +71,20 @@ def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float
     button (the interface loads too)."""
     context = browser.new_context()
     page = context.new_page()
-    sizes: list[int] = []
-    wire: list[int] = []
+    responses: list[Any] = []
     counting = [engine != "pagefind"]  # Material's index loads with the page
 
-    def seen(response: Any) -> None:
-        if not counting[0]:
-            return
-        if engine == "pagefind" or "/search/" in response.url or "search" in response.url.rsplit("/", 1)[-1]:
+    def seen(response: Any) -> None:  # only noted here: reading and compressing the bodies waits until the query is timed
+        if counting[0] and (engine == "pagefind" or "/search/" in response.url or "search" in response.url.rsplit("/", 1)[-1]):
+            responses.append(response)
+
+    def sizes() -> tuple[int, int]:
+        served = wire = 0
+        for response in responses:
             with contextlib.suppress(Exception):  # a redirect or an aborted request has no body
                 body = response.body()
-                sizes.append(len(body))
-                wire.append(_on_the_wire(response, body))
+                served, wire = served + len(body), wire + _on_the_wire(response, body)
+        return served, wire
 
     page.on("response", seen)
     try:
@@ -107,7 +109,8 @@ def _one_query(browser: Any, base: str, engine: str, word: str, cold: list[float
             page.keyboard.press("/")  # Material's shortcut to its search box
             page.locator(".md-search__input").press_sequentially(word)
             page.wait_for_function("/matching/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=120000)
-        return time.perf_counter() - start, sum(sizes), sum(wire)
+        took = time.perf_counter() - start
+        return (took, *sizes())
     finally:
         context.close()
 
@@ -167,8 +170,6 @@ def search_benchmarks(sizes: list[int], work: Path, measure: Callable[..., Any],
             else:
                 row[engine]["index_bytes"] = (site / "search/search_index.json").stat().st_size
             row[engine]["index_page_bytes"] = (site / "casestudies/index.html").stat().st_size
-            if engine == "offline":
-                row[engine]["bytes_from_disk"] = row[engine]["index_bytes"]
             try:
                 row[engine].update(search_latency(site, engine))
             except Exception as exc:  # noqa: BLE001 - reported in the table, the rest of the run goes on
@@ -193,14 +194,14 @@ def search_table(rows: dict[int, dict[str, Any]]) -> list[str]:
             if engine not in row:
                 continue
             r = row[engine]
-            b = [*r.get("build", [0, 0, 0, 0]), 0][:5]
+            b = r.get("build", [0, 0, 0, 0, 0])
             rss = f"{b[2]:.0f} / {b[4]:.0f} MB" if b[4] else f"{b[2]:.0f} MB"
             if "seconds" not in r:
                 lines.append(f"| {n} | {label} | {r.get('failed', 'not measured')} | | | | | {b[0]:.1f} s / {b[1]:.1f} s; {rss} |")
                 continue
             button = f"{r['from_button']:.2f} s" if r.get("from_button") else "–"
-            got = (f"{r['bytes_from_disk'] / 1024:.0f} KB from the disk" if "bytes_from_disk" in r
-                   else f"{r['bytes'] / 1024:.0f} KB ({r.get('wire_bytes', r['bytes']) / 1024:.0f} KB)")
+            got = (f"{r['index_bytes'] / 1024:.0f} KB from the disk" if engine == "offline"  # the page reads the whole index
+                   else f"{r['bytes'] / 1024:.0f} KB ({r['wire_bytes'] / 1024:.0f} KB)")
             lines.append(f"| {n} | {label} | {r['seconds']:.2f} s | {button} | {got} | {r['index_bytes'] / 1e6:.1f} MB "
                          f"| {r['index_page_bytes'] / 1024:.0f} KB | {b[0]:.1f} s / {b[1]:.1f} s; {rss} |")
     return lines + [""]
