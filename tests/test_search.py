@@ -59,7 +59,7 @@ def test_listings_of_other_pages_are_not_indexed(seed_site: Path):
 
     def unmarked_case_links(page: BeautifulSoup) -> list[str]:
         article = page.select_one("article[data-pagefind-body]")
-        for ignored in article.select("[data-ap-no-search]"):
+        for ignored in article.select("[data-search-exclude]"):
             ignored.decompose()
         return [a["href"] for a in article.select("a[href]") if "casestudies/" in a["href"]]
 
@@ -69,10 +69,10 @@ def test_listings_of_other_pages_are_not_indexed(seed_site: Path):
     lessons = [p.parent.name for p in (seed_site / "lessons").glob("*/index.html")]
     assert lessons and all(unmarked_case_links(soup(f"lessons/{name}")) == [] for name in lessons)
     case = soup("casestudies/conflict-to-collaboration")
-    assert case.select("[data-ap-no-search] a[href]"), "the related cases are marked"
+    assert case.select("[data-search-exclude] a[href]"), "the related cases are marked"
     # The case's own words stay: its title, its lessons and its steps.
-    assert case.select_one("article h1") and not case.select_one("article h1").find_parent(attrs={"data-ap-no-search": True})
-    assert case.select(".ap-lessons a") and not case.select_one(".ap-lessons").find_parent(attrs={"data-ap-no-search": True})
+    assert case.select_one("article h1") and not case.select_one("article h1").find_parent(attrs={"data-search-exclude": True})
+    assert case.select(".ap-lessons a") and not case.select_one(".ap-lessons").find_parent(attrs={"data-search-exclude": True})
 
 
 def test_a_query_finds_the_pages_and_highlights_the_words(page, seed_http: str):
@@ -221,7 +221,7 @@ def test_at_1000_cases_a_query_finds_what_reading_every_page_finds(page, large_s
         article = soup.select_one("article[data-pagefind-body]")
         if article is None:
             continue
-        for ignored in article.select(".headerlink, .md-source-file, [data-ap-no-search]"):
+        for ignored in article.select(".headerlink, .md-source-file, [data-search-exclude]"):
             ignored.decompose()
         if re.search(rf"\b{word}\b", article.get_text(" "), re.I):
             having.add(html_file.parent.relative_to(large_site).as_posix())

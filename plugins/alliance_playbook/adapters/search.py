@@ -45,12 +45,12 @@ BUNDLE = "pagefind"
 #: The article Material writes each page's content in.
 ARTICLE = '<article class="md-content__inner md-typeset">'
 #: What is not searched for inside an article: heading permalinks, the
-#: "last updated" line, and whatever a template marks ``data-ap-no-search``:
+#: "last updated" line, and whatever a template marks ``data-search-exclude``:
 #: the lists of other pages' titles and summaries (related cases, index
 #: cards, the tags page's lists), so that a page is found by its own words.
-#: The templates also mark them ``data-search-exclude``, Material's word for
-#: it, for its search (the offline copy's, or ``search: material``).
-IGNORED = ".headerlink, .md-source-file, [data-ap-no-search]"
+#: It is Material's mark: its search (the offline copy's, or ``search:
+#: material``) leaves the same elements out.
+IGNORED = ".headerlink, .md-source-file, [data-search-exclude]"
 
 
 class SearchIndexError(Exception):
