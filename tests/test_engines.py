@@ -39,13 +39,22 @@ def _generated(project: Path, out: Path) -> Path:
     return out
 
 
+def _engine(engine: str, folder: Path) -> subprocess.CompletedProcess:
+    """``engine build`` (zensical, properdocs) run in the generated ``folder``."""
+    return subprocess.run([str(BIN / engine), "build"], cwd=folder, capture_output=True, text=True, env=ENV, check=False)
+
+
 def _zensical(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "zensical"), "build"], cwd=folder, capture_output=True, text=True, env=ENV, check=False)
+    return _engine("zensical", folder)
 
 
-def test_the_generated_folder_builds_with_zensical_linked_and_offline_safe(plugin_site: Path, tmp_path: Path):
+@pytest.mark.parametrize("engine", ["zensical", "properdocs"])
+def test_the_generated_folder_builds_linked_and_offline_safe(engine: str, plugin_site: Path, tmp_path: Path):
+    """The folder ``alliance generate --config`` writes builds with either
+    engine, without our plugin: the same pages, every link whole, nothing
+    from another host, the data files and scripts there, no generator link."""
     out = _generated(plugin_site, tmp_path / "generated")
-    build = _zensical(out)
+    build = _engine(engine, out)
     assert build.returncode == 0, build.stdout + build.stderr
     site = out / "site"
     assert _pages(site) == _pages(plugin_site / "site")  # the same pages at the same addresses
