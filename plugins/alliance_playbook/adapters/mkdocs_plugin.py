@@ -26,7 +26,7 @@ from ..errors import ContentError
 from ..i18n import Translator
 from ..markup.markdown import IslandError, cut_islands, fill_slots, islands_section, theme_safe_id
 from ..project import FileCache, Project
-from ..render.blocks import BYTECODE_CACHE, split_html_blocks
+from ..render.blocks import BYTECODE_CACHE, BlockSpool, split_html_blocks
 from ..render.downloads import SIZE_ATTR, human_size
 from ..render.guide import link_guide_page
 from ..render.navigation import merged_nav, nav_mentions
@@ -60,6 +60,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
     navs: navcache.NavCache | None = None
     page_scan: scan.PageScan | None = None
     indexing: search_build.IndexAsWritten | None = None
+    #: The generated pages' HTML blocks, from on_files until each page's HTML takes its own.
+    blocks: BlockSpool | None = None
 
     # on_config runs first, before MkDocs reads the docs folder: load and
     # validate everything here so a content problem stops the build at once,
@@ -152,7 +154,9 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         self.renderer = self._make_renderer(config)
         self.heads: dict[str, str] = {}
         self.sized_pages: list[Path] = []
-        self.blocks: dict[str, list[bytes]] = {}
+        if self.blocks is not None:  # a build that failed before its pages took their blocks back
+            self.blocks.close()
+        self.blocks = BlockSpool()
         self.islands: dict[str, int] = {}
         #: Generated page source -> the YAML file it is made from (or "").
         self.generated: dict[str, str] = {}
@@ -185,7 +189,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             read += len(content)
             if page.html_only:
                 content, blocks = split_html_blocks(content)
-                self.blocks[page.src_uri] = [block.encode("utf-8") for block in blocks]
+                self.blocks.put(page.src_uri, blocks)  # on disk until the page's HTML is made
             if page.islands:
                 content += islands_section(self.nonce, page.islands)
                 self.islands[page.src_uri] = len(page.islands)
@@ -206,12 +210,16 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             statics.append(glue.shim_file())
         if rebuild is None:
             self.renderer.forget_data_files()
-        for path, data in statics:
-            file = File.generated(config, path, content=data.encode("utf-8") if isinstance(data, str) else data)
-            if rebuild is not None:
+        statics.reverse()
+        while statics:  # each let go once it is a file
+            path, data = statics.pop()
+            if rebuild is not None:  # a preview compares each with the last build's
+                file = File.generated(config, path, content=data.encode("utf-8") if isinstance(data, str) else data)
                 rebuild.static(file, data)
+            else:
+                file = glue.written_file(config, path, data)
             files.append(file)
-        del statics
+        del data
         if rebuild is not None:
             rebuild.written_by_hand(files.documentation_pages())
         return files
@@ -238,8 +246,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
                 html, fragments = cut_islands(html, self.nonce, self.islands[src])
             except IslandError as exc:
                 raise PluginError(f"alliance: {src}: {exc}; a Markdown extension may reorder page content") from None
-        for number, block in enumerate(self.blocks.pop(src, ())):  # once put back, let go
-            html = html.replace(f"<!--ap:{number}-->", block.decode("utf-8"), 1)
+        for number, block in enumerate(self.blocks.take(src) if self.blocks is not None else ()):
+            html = html.replace(f"<!--ap:{number}-->", block, 1)
         if fragments:
             html = fill_slots(html, self.nonce, fragments)
             # The sanitizer renamed heading ids the theme uses (__config); the
@@ -364,6 +372,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             log.info(f"Search: {done.pages} pages indexed by Pagefind ({early}{done.seconds:.1f} s after the last page)")
 
     def _nav_report(self, *, config: MkDocsConfig) -> None:
+        if self.blocks is not None:
+            self.blocks.close()
         if self.navs is not None:
             self.navs.report()
 
@@ -381,6 +391,8 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
 
     # A preview build that failed once it began writing leaves the next to write everything.
     def on_build_error(self, *, error: Exception) -> None:
+        if self.blocks is not None:
+            self.blocks.close()
         if self.page_scan is not None:
             self.page_scan.close()
         if self.rebuild is not None and self.writing:

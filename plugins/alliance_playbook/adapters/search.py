@@ -96,14 +96,17 @@ def pagefind_command(articles: Path, bundle: Path) -> list[str]:
 
 
 #: Bytes of articles per part of the index. The indexer holds what it
-#: indexes in memory, about 13 times the articles' size (a case study's page
-#: of 1,000 words, 0.3 MB); a run over 16 MB of articles holds about 200 MB,
-#: what the build itself holds at that size (about 600 case studies). A
-#: larger site is indexed in parts, one run after the other, and the search
-#: merges them (``mergeIndex``): the parts share one WebAssembly module, and
-#: each adds its metadata and the index chunk of each word to a query
-#: (about 25 kB a word).
-PART_BYTES = 16_000_000
+#: indexes in memory, 13 to 20 times the articles' size (a case study's page
+#: of 1,000 words, 0.3 MB; more for pages that list many others, like the
+#: tags page): a run over 8 MB of articles holds about 110 to 160 MB, below
+#: what the build itself holds at that size (about 400 case studies), so the
+#: indexer is not a build's largest process (at 1,000 case studies, 3 parts
+#: of about 110 MB where 2 parts of 16 MB held 136 and 192 MB). A larger site
+#: is indexed in parts, one run after the other, and the search merges them
+#: (``mergeIndex``): the parts share one WebAssembly module, and each adds
+#: its metadata and the index chunk of each word to a query (about 25 kB a
+#: word).
+PART_BYTES = 8_000_000
 #: At most this many parts (unless pages per part are set): past it, a query
 #: would download more for the parts than the parts save the indexer. At
 #: 10,000 case studies a part's run then holds about a gigabyte, less than
