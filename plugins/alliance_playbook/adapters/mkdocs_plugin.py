@@ -219,7 +219,6 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             else:
                 file = glue.written_file(config, path, data)
             files.append(file)
-        del data
         if rebuild is not None:
             rebuild.written_by_hand(files.documentation_pages())
         return files
