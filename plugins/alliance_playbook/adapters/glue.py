@@ -105,6 +105,11 @@ def asset_files() -> list[tuple[str, bytes]]:
     return [(f"{ASSET_DIR}/{name}", package.joinpath(name).read_bytes()) for name in ASSETS]
 
 
+def as_bytes(data: str | bytes) -> bytes:
+    """A generated file's content as bytes (text is UTF-8)."""
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
 def written_file(config: Any, path: str, data: str | bytes) -> Any:
     """A generated file (a data export, a script) written into the site
     folder now, as the MkDocs file at ``path``: MkDocs then finds it already
@@ -118,7 +123,7 @@ def written_file(config: Any, path: str, data: str | bytes) -> Any:
     if Path(file.abs_dest_path) != target:  # not copied as is (never for the files we make): keep it in memory
         return File.generated(config, path, content=data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    target.write_bytes(as_bytes(data))
     return file
 
 

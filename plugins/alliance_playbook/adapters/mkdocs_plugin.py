@@ -214,7 +214,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
         while statics:  # each let go once it is a file
             path, data = statics.pop()
             if rebuild is not None:  # a preview compares each with the last build's
-                file = File.generated(config, path, content=data.encode("utf-8") if isinstance(data, str) else data)
+                file = File.generated(config, path, content=glue.as_bytes(data))
                 rebuild.static(file, data)
             else:
                 file = glue.written_file(config, path, data)
