@@ -1,6 +1,7 @@
 """A build's search index is made part by part while its pages are written
 (adapters/search_build.py): each part's indexer run starts once its pages
-are all written, and an empty part makes the index again from every article."""
+are all written, an empty part makes the index again from every article,
+and the parts are then merged into one."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def test_each_part_is_indexed_once_its_pages_are_written(tmp_path: Path):
             assert index.started == {0}, "the first part's run starts as soon as its page is written"
     assert index.started == {0, 1} and index.early == 2  # the last part waits for the end
     done = index.finish()
-    assert done.pages == 3 and [_fragments(site, n) for n in range(3)] == [1, 1, 1]
+    # Then merged into one index (adapters/search_merge.py).
+    assert done.pages == 3 and index.merged == 3 and [_fragments(site, n) for n in range(3)] == [3, 0, 0]
+    assert not bundle_dir(site, 1).exists() and json.loads((bundle_dir(site, 0) / "ap-parts.json").read_text()) == {"parts": 1}
     articles.remove()
     assert not (tmp_path / "articles").exists()
 
@@ -46,8 +49,8 @@ def test_a_part_without_articles_makes_the_index_again_from_every_article(tmp_pa
         index.wrote(uri)
     done = index.finish()
     assert done.pages == 2 and index.count == 2 and index.early == 0
-    assert [_fragments(site, n) for n in range(2)] == [1, 1] and not bundle_dir(site, 2).exists()
-    assert json.loads((bundle_dir(site, 0) / "ap-parts.json").read_text()) == {"parts": 2}
+    assert index.merged == 2 and _fragments(site, 0) == 2 and not bundle_dir(site, 1).exists() and not bundle_dir(site, 2).exists()
+    assert json.loads((bundle_dir(site, 0) / "ap-parts.json").read_text()) == {"parts": 1}
 
 
 def test_a_stopped_build_runs_nothing_more(tmp_path: Path):

@@ -368,6 +368,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             finally:
                 self.articles.remove()
             early = f"{self.indexing.early} of {self.indexing.count} parts while the pages were written, " if self.indexing.early else ""
+            early += f"{self.indexing.merged} parts merged into one index, " if self.indexing.merged else ""
             log.info(f"Search: {done.pages} pages indexed by Pagefind ({early}{done.seconds:.1f} s after the last page)")
 
     def _nav_report(self, *, config: MkDocsConfig) -> None:

@@ -256,6 +256,8 @@ def index_in_background(articles: Articles, site_dir: Path, per_part: int = 0) -
     def start() -> None:  # in a thread: a large site's articles are sorted into parts first
         articles.prune(site_dir)
         commands, _parts = part_commands(articles.folder, site_dir, per_part)
+        if len(commands) > 1:  # then one index of the parts (adapters/search_merge.py)
+            commands.append([sys.executable, "-m", "alliance_playbook.adapters.search_merge", str(site_dir), str(len(commands))])
         script = " && ".join(shlex.join(c) for c in commands)  # one run after the other, stopped together
         with contextlib.suppress(OSError):
             _RUNNING.append(subprocess.Popen(["sh", "-c", script] if len(commands) > 1 else commands[0],

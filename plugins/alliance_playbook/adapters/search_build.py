@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from .search import Articles, Indexed, SearchIndexError, bundle_dir, drop_unused, mark_parts, pagefind_command, part_commands, split
+from .search_merge import merge_parts
 
 
 class IndexAsWritten:
@@ -47,6 +48,8 @@ class IndexAsWritten:
         self.early = 0
         self.failed: list[SearchIndexError] = []
         self.empty: list[int] = []
+        #: How many parts were merged into one index (0: none, see :mod:`.search_merge`).
+        self.merged = 0
         self._process: subprocess.Popen[str] | None = None
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._runner = threading.Thread(target=self._run_parts, daemon=True)
@@ -120,6 +123,8 @@ class IndexAsWritten:
             self.early = 0
             self._again_from_every_article()
         drop_unused(self.site_dir, self.count)
+        if self.count > 1 and merge_parts(self.site_dir, self.count):
+            self.merged = self.count
         pages = sum(len(list((bundle_dir(self.site_dir, i) / "fragment").glob("*.pf_fragment"))) for i in range(self.count))
         return Indexed(pages, time.perf_counter() - waited)
 

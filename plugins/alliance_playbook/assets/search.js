@@ -30,9 +30,10 @@
   }
   var texts = {};
   try { texts = JSON.parse(document.querySelector("#ap-search-texts script").textContent) || {}; } catch (e) { /* English */ }
-  /* A large site's index is in parts (pagefind/, pagefind-2/...): each is made
-   * by its own run of the indexer, which holds a part's pages in memory;
-   * pagefind/ap-parts.json says how many there are. */
+  /* A large site's index is made in parts (pagefind/, pagefind-2/...), each
+   * by its own run of the indexer, which holds a part's pages in memory; the
+   * build merges them into one (adapters/search_merge.py), unless it cannot
+   * read them: pagefind/ap-parts.json says how many there are to merge here. */
   function parts() {
     return fetch(new URL("ap-parts.json", bundle).href).then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (d) { return Math.max(1, Math.min(64, parseInt(d && d.parts, 10) || 1)); }, function () { return 1; });
@@ -83,7 +84,9 @@
       return Promise.resolve(pagefind.options({ baseUrl: root.pathname, highlightParam: PARAM, noWorker: true })).then(function () {
         var merged = Promise.resolve();
         for (var i = 2; i <= shards; i++) {
-          (function (path) { merged = merged.then(function () { return pagefind.mergeIndex(path); }); })(new URL("pagefind-" + i + "/", root).pathname);
+          (function (path) {  /* each part with the first's options (its links marked for highlighting too) */
+            merged = merged.then(function () { return pagefind.mergeIndex(path, { baseUrl: root.pathname, highlightParam: PARAM }); });
+          })(new URL("pagefind-" + i + "/", root).pathname);
         }
         return merged;
       }).then(function () { return pagefind.init ? pagefind.init() : null; }).then(function () { return pagefind; });
