@@ -62,6 +62,7 @@ def decode(data: bytes, i: int = 0) -> tuple[Any, int]:
 
 
 def put_head(major: int, value: int) -> bytes:
+    """The head of an item: its major type and its argument (a number, a length)."""
     if value < 24:
         return bytes([major << 5 | value])
     for ai, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
@@ -71,6 +72,7 @@ def put_head(major: int, value: int) -> bytes:
 
 
 def encode(value: Any) -> bytes:
+    """A value of the metadata (an integer, a text, a list of them) as CBOR."""
     if isinstance(value, bool) or not isinstance(value, int | str | list):
         raise UnknownLayout(f"a value of type {type(value).__name__} in the metadata")
     if isinstance(value, int):
@@ -82,6 +84,7 @@ def encode(value: Any) -> bytes:
 
 
 def text_at(data: bytes, i: int) -> tuple[str, int]:
+    """The text at ``i``, and the index after it."""
     major, size, i = head(data, i)
     if major != 3:
         raise UnknownLayout("a word that is not text")
@@ -89,6 +92,7 @@ def text_at(data: bytes, i: int) -> tuple[str, int]:
 
 
 def read(path: Path) -> bytes:
+    """A Pagefind file's CBOR, without its gzip and its signature."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise UnknownLayout(f"{path.name} does not start with Pagefind's signature")
@@ -96,6 +100,7 @@ def read(path: Path) -> bytes:
 
 
 def packed(payload: bytes) -> bytes:
+    """CBOR as Pagefind writes a file: signed and gzipped."""
     return gzip.compress(SIGNATURE + payload, 6, mtime=0)
 
 
@@ -123,12 +128,15 @@ class Pages:
         self.runs = list(runs)
 
     def add(self, other: Pages) -> None:
+        """The pages of another part, after these."""
         self.runs.extend(other.runs)
 
     def size(self) -> int:
+        """Bytes of the pages (how a chunk is filled)."""
         return sum(len(run.blob) for run in self.runs)
 
     def encoded(self) -> bytes:
+        """The list of pages, each part's first page numbered from the last page before it."""
         out, before = [put_head(4, sum(run.count for run in self.runs))], 0
         for run in self.runs:
             if not run.count:
@@ -207,6 +215,7 @@ def words(path: Path, numbers: dict[bytes, int], offset: int) -> Iterator[Word]:
 
 
 def word_bytes(word: Word) -> bytes:
+    """A word as CBOR: its text, its pages and its variants'."""
     text, pages, _size, variants = word
     return (put_head(4, 3) + encode(text) + pages.encoded() + put_head(4, len(variants))
             + b"".join(put_head(4, 2) + encode(v) + p.encoded() for v, p in variants.items()))

@@ -103,6 +103,7 @@ class _Writer:
         self.used: set[Path] = set()
 
     def write(self, folder: str, lang: str, suffix: str, data: bytes, length: int = 7) -> str:
+        """A new file (``folder`` empty: the metadata), named as Pagefind names it; its name."""
         digest = hashlib.sha256(data).hexdigest()
         while True:
             name = f"{lang}_{digest[:length]}"
@@ -136,6 +137,7 @@ class _Writer:
         return source.stem
 
     def undo(self) -> None:
+        """Remove what was written (the merge failed)."""
         for path in self.made:
             with contextlib.suppress(OSError):
                 path.unlink()
