@@ -138,9 +138,7 @@ class Pages:
     def encoded(self) -> bytes:
         """The list of pages, each part's first page numbered from the last page before it."""
         out, before = [put_head(4, sum(run.count for run in self.runs))], 0
-        for run in self.runs:
-            if not run.count:
-                continue
+        for run in self.runs:  # (a word's list of no pages has no run)
             out.append(b"\x83" + put_head(0, run.first - before))  # the first page's difference from the page before
             out.append(run.blob[run.head:])
             before = run.last
@@ -187,28 +185,29 @@ def numbering(pages: int) -> dict[bytes, int]:
     return {b"\x83" + put_head(0, n): n for n in range(pages + 1)}
 
 
+def _list(data: bytes, i: int, fields: int, what: str) -> int:
+    """The index after the head of a list of ``fields`` items at ``i`` (UnknownLayout, saying ``what``, if it is not)."""
+    major, found, i = head(data, i)
+    if major != 4 or found != fields:
+        raise UnknownLayout(what)
+    return i
+
+
 def words(path: Path, numbers: dict[bytes, int], offset: int) -> Iterator[Word]:
     """The words of one chunk file, in order, their pages numbered from ``offset`` (see :func:`pages_at`)."""
     data = read(path)
-    major, fields, i = head(data, 0)
-    major2, count, i = head(data, i)
-    if major != 4 or fields != 1 or major2 != 4:
+    major, count, i = head(data, _list(data, 0, 1, f"{path.name} is not [[word, ...]]"))
+    if major != 4:
         raise UnknownLayout(f"{path.name} is not [[word, ...]]")
     for _ in range(count):
-        major, fields, i = head(data, i)
-        if major != 4 or fields != 3:
-            raise UnknownLayout(f"a word of {path.name} is not [text, pages, variants]")
-        text, i = text_at(data, i)
+        text, i = text_at(data, _list(data, i, 3, f"a word of {path.name} is not [text, pages, variants]"))
         pages, i = pages_at(data, i, numbers, offset)
         major, count_variants, i = head(data, i)
         if major != 4:
             raise UnknownLayout(f"the variants of {text!r} are not a list")
         variants: dict[str, Pages] = {}
         for _ in range(count_variants):
-            major, vfields, i = head(data, i)
-            if major != 4 or vfields != 2:
-                raise UnknownLayout(f"a variant of {text!r} is not [text, pages]")
-            variant, i = text_at(data, i)
+            variant, i = text_at(data, _list(data, i, 2, f"a variant of {text!r} is not [text, pages]"))
             found, i = pages_at(data, i, numbers, offset)
             variants.setdefault(variant, Pages()).add(found)
         yield text, pages, pages.size() + sum(v.size() for v in variants.values()), variants

@@ -125,9 +125,10 @@ class _Writer:
         another page's fragment has it (then named by its content)."""
         target = self.bundle / "fragment" / source.name
         if target.exists():
-            if target.read_bytes() == source.read_bytes():
+            data = source.read_bytes()
+            if target.read_bytes() == data:
                 return source.stem
-            return self.write("fragment", lang, ".pf_fragment", source.read_bytes(), 12)
+            return self.write("fragment", lang, ".pf_fragment", data, 12)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
