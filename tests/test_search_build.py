@@ -6,8 +6,12 @@ and the parts are then merged into one."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+import pytest
+
+from alliance_playbook.adapters import search_build
 from alliance_playbook.adapters.search import Articles, bundle_dir, mark_searchable
 from alliance_playbook.adapters.search_build import IndexAsWritten
 
@@ -21,7 +25,12 @@ def _fragments(site: Path, part: int) -> int:
     return len(list((bundle_dir(site, part) / "fragment").glob("*.pf_fragment")))
 
 
-def test_each_part_is_indexed_once_its_pages_are_written(tmp_path: Path):
+def _not_here(site_dir: Path, count: int, held: object = None) -> bool:
+    raise AssertionError("the parts were merged in the build's own process, not by the helper that read them as they came")
+
+
+def test_each_part_is_indexed_once_its_pages_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(search_build, "merge_parts", _not_here)
     site, articles = tmp_path / "site", Articles(tmp_path / "articles")
     pages = [("alpha/index.html", 300), ("beta/index.html", 300), ("gamma/index.html", 300)]
     index = IndexAsWritten(articles, site, pages, per_part=1)
@@ -33,7 +42,8 @@ def test_each_part_is_indexed_once_its_pages_are_written(tmp_path: Path):
             assert index.started == {0}, "the first part's run starts as soon as its page is written"
     assert index.started == {0, 1} and index.early == 2  # the last part waits for the end
     done = index.finish()
-    # Then merged into one index (adapters/search_merge.py).
+    # Then merged into one index (adapters/search_merge.py), by the helper
+    # that read each part as its run ended.
     assert done.pages == 3 and index.merged == 3 and [_fragments(site, n) for n in range(3)] == [3, 0, 0]
     assert not bundle_dir(site, 1).exists() and json.loads((bundle_dir(site, 0) / "ap-parts.json").read_text()) == {"parts": 1}
     articles.remove()
@@ -62,3 +72,18 @@ def test_a_stopped_build_runs_nothing_more(tmp_path: Path):
     index.wrote("alpha/index.html")
     assert not index._runner.is_alive()
     assert not (bundle_dir(site, 1) / "fragment").exists()
+
+
+@pytest.mark.parametrize("helper", ["cannot start", "dies"])
+def test_without_its_helper_the_build_merges_the_parts_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str):
+    command = [str(tmp_path / "no-such-python")] if helper == "cannot start" else [sys.executable, "-c", "import sys; sys.exit(3)"]
+    monkeypatch.setattr(search_build, "merge_helper", lambda site_dir, count: command)
+    site, articles = tmp_path / "site", Articles(tmp_path / "articles")
+    pages = [("alpha/index.html", 300), ("beta/index.html", 300)]
+    index = IndexAsWritten(articles, site, pages, per_part=1)
+    for (uri, _size), words in zip(pages, ("otters", "beavers"), strict=True):
+        articles.add(uri, _page(words), index.folder(uri))
+        index.wrote(uri)
+    done = index.finish()
+    assert done.pages == 2 and index.merged == 2 and _fragments(site, 0) == 2 and not bundle_dir(site, 1).exists()
+    assert index._merger is None

@@ -16,6 +16,7 @@ import itertools
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,42 @@ def test_parts_in_a_layout_it_does_not_read_are_left_whole_and_searched(parts: t
         assert found(base) == one and one[1].endswith("?h=trust")  # the parts' links mark the words too
     finally:
         server.shutdown()
+
+
+def _follow(site: Path, early: str, last: str) -> subprocess.CompletedProcess[str]:
+    """The build's merge helper: parts read as their numbers come (``early``), merged once the input ends."""
+    helper = subprocess.Popen([sys.executable, "-P", "-m", "alliance_playbook.adapters.search_merge", "--follow", str(site), "3"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert helper.stdin is not None
+    helper.stdin.write(early)
+    helper.stdin.flush()
+    out, err = helper.communicate(last, timeout=120)
+    return subprocess.CompletedProcess(helper.args, helper.returncode, out, err)
+
+
+def test_parts_read_as_they_come_merge_into_the_same_files(parts: tuple[Path, Path], tmp_path: Path):
+    """What a build's helper writes, having read two parts before the third
+    came (and lines that name no part), is byte for byte what one merge writes."""
+    ahead, at_once = tmp_path / "ahead", tmp_path / "at-once"
+    shutil.copytree(parts[0], ahead)
+    shutil.copytree(parts[0], at_once)
+    done = _follow(ahead, "1\n0\nseven\n9\n\n", "2\n")
+    assert done.returncode == 0, done.stderr
+    assert search_merge.merge_parts(at_once, 3)
+    files = {p.relative_to(ahead): p.read_bytes() for p in ahead.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(at_once): p.read_bytes() for p in at_once.rglob("*") if p.is_file()}
+    assert _index(ahead / "pagefind") == _index(parts[1])
+
+
+def test_a_damaged_part_read_ahead_is_reported_and_left_as_it_is(parts: tuple[Path, Path], tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(parts[0], site)
+    chunk = max((site / "pagefind-2/index").glob("*.pf_index"), key=lambda p: p.stat().st_size)
+    chunk.write_bytes(chunk.read_bytes()[:100])
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    done = _follow(site, "0\n1\n", "2\n")
+    assert done.returncode == 1 and "left as they are" in done.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize("damage", ["truncated chunk", "not gzip", "items of another shape"])

@@ -297,7 +297,11 @@ def read_file_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> byte
         if size > limit:
             raise ContentError([Problem(shown, 1, 1, "", f"the file is {_size(size)}; at most {_size(limit)} are allowed (split it, or move long text to a guide page)")])
         with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+            # As much as the file holds and one byte more (to see it grew),
+            # not ``limit`` bytes: a buffer that large is allocated per read.
+            raw = handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(limit + 1 - len(raw))
     except OSError as exc:
         raise ContentError([Problem(shown, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
     if len(raw) > limit:  # it grew while being read, or is a device: refuse it the same way

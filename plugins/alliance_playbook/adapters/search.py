@@ -102,16 +102,17 @@ def pagefind_command(articles: Path, bundle: Path) -> list[str]:
 #: what the build itself holds at that size (about 400 case studies), so the
 #: indexer is not a build's largest process (at 1,000 case studies, 3 parts
 #: of about 110 MB where 2 parts of 16 MB held 136 and 192 MB). A larger site
-#: is indexed in parts, one run after the other, and the search merges them
-#: (``mergeIndex``): the parts share one WebAssembly module, and each adds
-#: its metadata and the index chunk of each word to a query (about 25 kB a
-#: word).
+#: is indexed in parts, one run after the other, joined into one index at
+#: the end (:mod:`.search_merge`).
 PART_BYTES = 8_000_000
-#: At most this many parts (unless pages per part are set): past it, a query
-#: would download more for the parts than the parts save the indexer. At
-#: 10,000 case studies a part's run then holds about a gigabyte, less than
-#: the build's own process.
-MAX_PARTS = 4
+#: At most this many parts (unless pages per part are set). The build merges
+#: the parts into one index (:mod:`.search_merge`), so a query loads no more
+#: for them; what limits them is the browser's merge when that cannot be done
+#: (an index in a layout the merge does not read: each part then adds its
+#: metadata and a chunk a word). More parts make the last one, indexed after
+#: the last page is written, smaller: at 10,000 case studies 8 parts of about
+#: 1,250 pages, where 4 left 18 s of indexing after the last page.
+MAX_PARTS = 8
 
 
 def bundle_dir(site_dir: Path, part: int) -> Path:

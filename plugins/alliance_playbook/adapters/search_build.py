@@ -7,15 +7,23 @@ background once its pages are written, see :func:`.search.index_in_background`).
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 from .search import Articles, Indexed, SearchIndexError, bundle_dir, drop_unused, mark_parts, pagefind_command, part_commands, split
 from .search_merge import merge_parts
+
+
+def merge_helper(site_dir: Path, count: int) -> list[str]:
+    """The command of the merge's helper (``--follow``, see :func:`.search_merge.main`).
+    ``-P``: the working folder is not put first on its import path (see :mod:`.scan`)."""
+    return [sys.executable, "-P", "-m", "alliance_playbook.adapters.search_merge", "--follow", str(site_dir), str(count)]
 
 
 class IndexAsWritten:
@@ -29,6 +37,11 @@ class IndexAsWritten:
     its part in memory). The last part is always indexed at the end (a page
     no part expected goes there). At 10,000 case studies, 4 parts of about
     12 s each: most of it is done by the time the last page is written.
+
+    The parts are then merged into one index (:mod:`.search_merge`), by a
+    helper process on the other core that reads each part as its run ends
+    (8 parts at 10,000 case studies): after the last page, what is left is
+    the last part's run, reading it and writing the merged index.
 
     A part can turn out to have no article (its pages use a template of
     their own, without Material's article): the indexer refuses an empty
@@ -51,6 +64,8 @@ class IndexAsWritten:
         #: How many parts were merged into one index (0: none, see :mod:`.search_merge`).
         self.merged = 0
         self._process: subprocess.Popen[str] | None = None
+        #: The merge's helper (started with the first part's run done), or None.
+        self._merger: subprocess.Popen[str] | None = None
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._runner = threading.Thread(target=self._run_parts, daemon=True)
         self._runner.start()
@@ -85,10 +100,51 @@ class IndexAsWritten:
                 continue
             try:
                 self._run(pagefind_command(folder, bundle_dir(self.site_dir, part)))
+                self._read_ahead(part)
             except SearchIndexError as exc:
                 self.failed.append(exc)
             except Exception as exc:  # noqa: BLE001 - never a build that says its index is whole when a part failed
                 self.failed.append(SearchIndexError(f"part {part + 1} could not be indexed ({type(exc).__name__}: {exc})"))
+
+    def _read_ahead(self, part: int) -> None:
+        """Hand a part whose run is done to the merge's helper (started now if
+        it is the first): it reads the part while the build goes on."""
+        if self.count <= 1:
+            return
+        try:
+            if self._merger is None:
+                package_home = str(Path(__file__).resolve().parents[2])  # where this package is imported from, installed or not
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_home, os.environ.get("PYTHONPATH", "")) if p)}
+                self._merger = subprocess.Popen(merge_helper(self.site_dir, self.count), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                                stderr=subprocess.PIPE, text=True, env=env)
+            assert self._merger.stdin is not None
+            self._merger.stdin.write(f"{part}\n")
+            self._merger.stdin.flush()
+        except OSError:  # no helper: the build merges the parts itself
+            self._end_merger()
+
+    def _end_merger(self) -> None:
+        merger, self._merger = self._merger, None
+        if merger is not None and merger.poll() is None:
+            merger.kill()
+            merger.wait()
+
+    def _merge(self) -> bool:
+        """Merge the parts: by the helper (what it read and what is left) or, without one, here."""
+        merger, self._merger = self._merger, None
+        if merger is not None:
+            try:
+                _stdout, said = merger.communicate(timeout=1800)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                merger.kill()
+                merger.wait()
+            else:
+                if merger.returncode == 0:
+                    return True
+                if "left as they are" in said:  # the parts are in a layout the merge does not read: so says the helper
+                    print(said.strip().splitlines()[-1], file=sys.stderr)
+                    return False
+        return merge_parts(self.site_dir, self.count)  # (the helper failed another way: merged here, or reported)
 
     def _again_from_every_article(self) -> None:
         """An empty part: one folder of every article, split by real sizes (see :func:`.search.part_commands`)."""
@@ -121,10 +177,12 @@ class IndexAsWritten:
             raise self.failed[0]
         if self.empty:
             self.early = 0
+            self._end_merger()  # (it read parts that are made again)
             self._again_from_every_article()
         drop_unused(self.site_dir, self.count)
-        if self.count > 1 and merge_parts(self.site_dir, self.count):
+        if self.count > 1 and self._merge():  # (the helper has had every part)
             self.merged = self.count
+        self._end_merger()
         pages = sum(len(list((bundle_dir(self.site_dir, i) / "fragment").glob("*.pf_fragment"))) for i in range(self.count))
         return Indexed(pages, time.perf_counter() - waited)
 
@@ -155,6 +213,7 @@ class IndexAsWritten:
         if process is not None and process.poll() is None:
             process.kill()
         self._runner.join(timeout=30)
+        self._end_merger()
 
 
-__all__ = ["IndexAsWritten"]
+__all__ = ["IndexAsWritten", "merge_helper"]
