@@ -163,6 +163,38 @@ def test_a_key_fetches_the_index_while_the_box_waits_for_the_next(page, seed_htt
     assert min(chunks) < min(searched), f"the first index chunk was asked for {min(chunks) - min(searched):.0f} ms after the search ran"
 
 
+@pytest.mark.parametrize("how", ["typed", "pasted"])
+def test_typed_keys_wait_for_the_next_and_a_pasted_word_is_searched_at_once(page, seed_http: str, how: str):
+    """Keys: the search runs once the typist pauses (50 ms after a key). A
+    word that comes whole (pasted; Playwright's fill inserts it in one
+    event) has no more keys to wait for: it is searched at once. The page's
+    timers run on Playwright's clock, stopped while the word comes, so a
+    busy machine cannot change what is seen."""
+    page.clock.install()
+    page.goto(seed_http)
+    page.get_by_role("button", name="Search").click()
+    field = page.locator("dialog.ap-search input")
+    field.wait_for(timeout=15000)
+    page.wait_for_timeout(1000)  # Pagefind has loaded
+    # The clock's performance.mark records nothing: count the interface's marks here.
+    page.evaluate("""() => { window.__apMarks = 0; const mark = performance.mark;
+      performance.mark = function (name) { if (name === 'ap-search') window.__apMarks++; return mark.apply(this, arguments); }; }""")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    if how == "typed":
+        field.press_sequentially("trust")
+    else:
+        field.fill("trust")
+    searches = "window.__apMarks"
+    page.clock.run_for(1)
+    assert page.evaluate(searches) == (0 if how == "typed" else 1)
+    page.clock.run_for(48)
+    assert page.evaluate(searches) == (0 if how == "typed" else 1), "a typed word was searched before the pause for the next key"
+    page.clock.run_for(2)
+    assert page.evaluate(searches) == 1, "the search ran more than once, or not 50 ms after the last key"
+    page.clock.resume()
+    page.wait_for_function("/trust/.test(document.getElementById('ap-search-summary').textContent)", timeout=15000)
+
+
 def test_the_search_dialog_is_reachable_and_closes(page, seed_http: str):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(seed_http)

@@ -113,9 +113,13 @@
      * preload), and the search runs once no key came for 50 ms (a typist's
      * keys come 100 ms or more apart; Pagefind's own pause is 300 ms). The
      * mark says when the search ran: what a reader waits from, and what
-     * the tests time against. */
-    input.addEventListener("input", function () {
+     * the tests time against. A word that comes whole (pasted, dropped, a
+     * phone keyboard's suggestion taken, filled in) is searched at once:
+     * no more keys are coming. */
+    input.addEventListener("input", function (event) {
       var mine = ++asked, term = input.value;
+      var whole = !event.isComposing && (/^insert(FromPaste|FromDrop|ReplacementText)$/.test(event.inputType || "") ||
+                                         (typeof event.data === "string" && event.data.length > 1));
       if (term.trim()) ready.then(function (pagefind) { return pagefind.preload(term); }).catch(function () {});
       setTimeout(function () {
         if (mine !== asked) return;
@@ -130,7 +134,7 @@
             .replace("{term}", function () { return term; });
           show(found.results || []);
         }, function () {});
-      }, 50);
+      }, whole ? 0 : 50);
     });
     opened = Promise.resolve();
     ready.catch(function () {
