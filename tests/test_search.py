@@ -30,6 +30,8 @@ def _search(page, query: str) -> list[str]:
     box.fill(query)
     page.wait_for_selector("dialog.ap-search .pagefind-modular-list-link", timeout=15000)
     page.wait_for_function("() => /result/.test(document.getElementById('ap-search-summary').textContent)")
+    # Every result of the first batch has its fragment (each loads on its own).
+    page.wait_for_function("() => !document.querySelector('dialog.ap-search [data-ap-loading]')", timeout=15000)
     return page.locator("dialog.ap-search .pagefind-modular-list-link").evaluate_all("links => links.map(a => a.href)")
 
 
