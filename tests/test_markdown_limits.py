@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from alliance_playbook.model import markdown_limits as L
+from alliance_playbook.model.markdown_emphasis import MAX_EMPHASIS, emphasis_depth
 from alliance_playbook.model.markdown_limits import shape_problems
 from alliance_playbook.wikilinks import LINK_RE, find_links
 from markdown_pipelines import CONVERTERS, site, standalone
@@ -48,9 +49,9 @@ def _timed(convert, text: str) -> tuple[float, str]:
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 #: No accepted field makes HTML nested deeper than this (two elements per list
-#: level, plus HTML elements), or longer than this many characters (a wiki link
+#: level, plus HTML elements, plus emphasis), or longer than this many characters (a wiki link
 #: becomes a link with a title: about 18 times its length).
-MAX_OUT_DEPTH = 2 * L.MAX_NESTING + L.MAX_HTML_NESTING + 10
+MAX_OUT_DEPTH = 2 * L.MAX_NESTING + L.MAX_HTML_NESTING + MAX_EMPHASIS + 10
 MAX_OUT_CHARS = 50 * N
 
 
@@ -171,10 +172,17 @@ WORST = {
     "code spans": fill("", "`a` "),
     "backtick runs of every length": "".join("`" * i + " " for i in range(1, 198)),
     "escapes": fill("", "\\\\"),
-    "emphasis": fill("", "*a* **b** "),
+    # (Emphasis in one paragraph is bounded by the emphasis limit: paragraphs of as much as it lets through.)
+    "emphasis": repeat(fill("", "*a* **b** ", n=300)),
     "emphasis left open": fill("", "*a **b _c __d "),
-    "emphasis and underscores": fill("a ", "*_"),
-    "strike, mark, caret": fill("", "~~a~~ ==b== ^^c^^ "),
+    "emphasis and underscores": repeat(fill("a ", "*_", n=120)),
+    "strike, mark, caret": repeat(fill("", "~~a~~ ==b== ^^c^^ ", n=350)),
+    # Emphasis nests without indentation (the table of contents walks the tree recursively).
+    "emphasis nested as deep as allowed": repeat("*a " * MAX_EMPHASIS + "a* " * MAX_EMPHASIS),
+    "emphasis of every kind nested": repeat("**a __b ~~c ==d ^^e ~f ^g *h" + " i*^ j^~ k~^^ l^^== m==~~ n~~__ o__** p"),
+    "emphasis opened by rules and runs": repeat("a\n***" * (MAX_EMPHASIS // 3) + "a* " * MAX_EMPHASIS),
+    "bold labels in a long list": "\n".join(f"- **Partner {i}:** *what it brings*" for i in range(L.MAX_BLOCK_LINES)),
+    "bold cells in a long table": "a|b\n-|-\n" + "\n".join(f"**x{i}** | *y*" for i in range(L.MAX_BLOCK_LINES - 2)),
     # pymdownx.tilde and .caret read the rest of the paragraph for each '~' or '^' of a run of three.
     "runs of three tildes or carets": fill("~~~.a " * (L.MAX_TILDE_RUNS // 6) + "^^^.a " * (L.MAX_TILDE_RUNS // 6), "word "),
     "one long run of tildes": fill("~" * L.MAX_TILDE_RUNS + ".a ", "word "),
@@ -256,6 +264,10 @@ REFUSED = {
     "wiki links": ("[[case:a]] " * (L.MAX_WIKI_LINKS + 1), f"{L.MAX_WIKI_LINKS + 1} wiki links"),
     "tilde runs": ("a\n" + "~~~a " * 21, "63 '~' or '^' in runs of three or more before text (the first at line 2)"),
     "caret run": ("^" * 61 + "a", "61 '~' or '^'"),
+    "emphasis nested": ("*a " * 61 + "a* " * 61, "emphasis marks ('*', '_', '~', '^', '==') could nest 61 deep at line 1"),
+    # Found by Hypothesis: '***' before a word opens three, and the line breaks do not end them.
+    "emphasis opened on many lines": ("a\n***" * 21 + "a* " * 63, "could nest 63 deep at line 22"),
+    "emphasis of mixed kinds": ("*a _b " * 31 + "c_ d* " * 31, "could nest 62 deep"),
     "abbreviations": ("\n".join(f"*[A{i}]: x" for i in range(L.MAX_ABBREVIATIONS + 1)), "abbreviations; at most"),
     "reference links": ("[r]: http://e.org/" + "x" * 1000 + "\n\n" + "[a][r] " * 60, "characters of their definitions into the page"),
     "reference on two lines": ("[r]:\n  http://e.org/" + "x" * 1000 + '\n  "title"\n\n' + "[r] " * 60, "would copy"),
@@ -290,6 +302,8 @@ def test_the_limits_are_at_the_limit():
     assert shape_problems(lines("a", L.MAX_BLOCK_LINES)) == []
     assert shape_problems("a" * N) == []
     assert shape_problems("<a " + "b" * (L.MAX_TAG_LENGTH - 4) + ">") == []
+    assert shape_problems("*a " * MAX_EMPHASIS + "a* " * MAX_EMPHASIS) == []
+    assert shape_problems("*a " * (MAX_EMPHASIS + 1) + "a* " * (MAX_EMPHASIS + 1)) != []
 
 
 def test_the_check_is_fast_and_reads_nothing_too_long():
@@ -444,6 +458,8 @@ CHUNK = st.lists(TOKENS, min_size=1, max_size=30).map("".join)
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CHUNK, CHUNK)
+@example("a\n***", "a* ")  # emphasis 598 deep before the emphasis limit (the '***' lines open it)
+@example("*a ", "a* ")  # 3,000 deep, and a RecursionError in the MkDocs pass
 def test_random_accepted_inputs_of_the_maximum_size_convert_quickly(first, then):
     # A repeated pattern, as often as accepted, then another to fill the rest:
     # what makes Markdown slow is structure repeated many times.
@@ -494,3 +510,55 @@ def test_comments_that_close_as_they_open_are_refused():
     for text in ("<!-->>" * 300 + "a", "x <!---> y", "<!-->"):
         assert any("closes as it opens" in p for p in shape_problems(text)), text
     assert not shape_problems("a <!-- a note --> b\n\n<!---->")
+
+
+# ----- emphasis -----------------------------------------------------------------------------
+
+_EMPHASIS_TAG = re.compile(r"<(/?)(em|strong|del|ins|mark|sub|sup|s)\b[^>]*>")
+EMPHASIS_TOKENS = st.sampled_from([
+    "*", "**", "***", "****", "_", "__", "___", "~", "~~", "^", "^^", "=", "==", "a", "b", "a_b", "._", "(a)", " ", "  ",
+    "\n", "\n\n", "  \n", "\\*", "`", "[", "]", "\u00a0", "\n- ", "\n* ", "\n1. ", "\n    ", "\n# ", "\n---\n",
+    "\n==\n", "|", " | ", "\na|b\n-|-\n", "\n|a|b|\n|-|-|\n", "> ",
+])
+
+
+def emphasis_nesting(fragment: str) -> int:
+    depth = deepest = 0
+    for m in _EMPHASIS_TAG.finditer(fragment):
+        depth += -1 if m.group(1) else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(EMPHASIS_TOKENS, max_size=60).map("".join))
+@example("**a *b** c*")  # a '**' ends as two '*'
+@example(" ****[~~*a*")  # one '*' after a run ends two of it
+@example("*a**>*_._")  # '*' and '_' end each other in Python-Markdown's own processor
+@example("- *~\n1. b*")  # with sane_lists, a numbered line continues a bulleted item
+@example("b\n_)\n-\n[_")  # '-' makes a heading only under a block's first line
+@example("*^  \n*")  # a hard line break is no space by the time emphasis is read
+@example(" \n==-\n-\n)==")  # a first line of spaces is not a blank line
+@example("=|=\n-||\n^^b\n~^^")  # the header's borders decide how every row is cut
+def test_the_emphasis_bound_is_never_below_what_markdown_makes(text):
+    # The bound holds however the processors pair marks: it is checked against
+    # the nesting each conversion makes (the fork's adds betterem, caret, mark, tilde).
+    text = L.normalise(text)
+    bound, _line = emphasis_depth(text, exact=True)
+    for name, convert in CONVERTERS.items():
+        assert emphasis_nesting(convert(text)) <= bound, (name, text)
+
+
+def test_ordinary_emphasis_is_far_from_the_emphasis_limit():
+    # Bold labels on every item of a long list, bold cells in a long table, a
+    # paragraph with sixteen emphasised phrases: each item, row and paragraph
+    # is read on its own.
+    items = "\n".join(f"- **Partner {i}:** *what it brings*" for i in range(150))
+    table = "| Who | Role |\n|---|---|\n" + "\n".join(f"| **Partner {i}** | *lead* |" for i in range(150))
+    paragraph = " ".join(f"**a{i}** and *b{i}*" for i in range(16))
+    for text in (items, table, paragraph):
+        assert emphasis_depth(text)[0] <= MAX_EMPHASIS, text[:40]
+        assert shape_problems(text) == []
+    # Planted fault: the same lines without the list markers or the table rule are one paragraph.
+    assert emphasis_depth(items.replace("- ", ""))[0] > MAX_EMPHASIS
+    assert emphasis_depth(table.replace("|---|---|", "no rule"))[0] > MAX_EMPHASIS

@@ -59,6 +59,10 @@ them to 2 s. The check itself takes under 15 ms.
   footnotes, code in those), and of HTML elements: 10 each. Parsing recurses
   once per level; 10 levels stay far from the recursion limit even deep in a
   MkDocs build, and cost nothing measurable.
+- Emphasis marks that could nest around one point: 60
+  (``markdown_emphasis``). They nest without indentation: '*a ' 3,000 times
+  and then 'a* ' 3,000 times made ``<em>`` 3,000 deep, and a RecursionError
+  in the MkDocs pass.
 - Square brackets open at once: 8, and parentheses: 8. Each '[' is read to
   its ']' by three inline patterns (links, images, references), and each
   link target '](' to its ')', over the text as Python-Markdown holds it
@@ -110,6 +114,8 @@ field makes with wiki links depends on them.
 from __future__ import annotations
 
 import re
+
+from .markdown_emphasis import MAX_EMPHASIS, emphasis_depth
 
 #: Characters in one field (16 times the longest field of the seed content).
 MAX_CHARS = 20_000
@@ -193,7 +199,9 @@ def shape_problems(text: str) -> list[str]:
             "shorten it or split it into several parts"
         ]
     text = normalise(text)
-    return _line_problems(text) + _inline_problems(text) + _html_problems(text) + _copy_problems(text)
+    return (
+        _line_problems(text) + _inline_problems(text) + _emphasis_problems(text) + _html_problems(text) + _copy_problems(text)
+    )
 
 
 def normalise(text: str) -> str:
@@ -353,6 +361,17 @@ def _inline_problems(text: str) -> list[str]:
             "table of contents here: remove it (the page has its own table of contents)"
         )
     return problems
+
+
+def _emphasis_problems(text: str) -> list[str]:
+    depth, line = emphasis_depth(text)
+    if depth <= MAX_EMPHASIS:
+        return []
+    return [
+        f"emphasis marks ('*', '_', '~', '^', '==') could nest {depth} deep at line {line} (marks that can start "
+        f"emphasis before it, and marks that can end it after it); at most {MAX_EMPHASIS} are allowed: close each "
+        "emphasis before the next, put a blank line between paragraphs, or write '\\*' for a mark that is only text"
+    ]
 
 
 def _html_problems(text: str) -> list[str]:
