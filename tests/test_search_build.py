@@ -14,6 +14,7 @@ import pytest
 from alliance_playbook.adapters import search_build
 from alliance_playbook.adapters.search import Articles, bundle_dir, mark_searchable
 from alliance_playbook.adapters.search_build import IndexAsWritten
+from alliance_playbook.adapters.search_merge import LEFT_AS_THEY_ARE
 
 
 def _page(words: str, article: bool = True) -> str:
@@ -76,7 +77,7 @@ def test_a_stopped_build_runs_nothing_more(tmp_path: Path):
 
 @pytest.mark.parametrize("helper", ["cannot start", "dies"])
 def test_without_its_helper_the_build_merges_the_parts_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str):
-    command = [str(tmp_path / "no-such-python")] if helper == "cannot start" else [sys.executable, "-c", "import sys; sys.exit(3)"]
+    command = [str(tmp_path / "no-such-python")] if helper == "cannot start" else [sys.executable, "-c", "import sys; sys.exit(1)"]
     monkeypatch.setattr(search_build, "merge_helper", lambda site_dir, count: command)
     site, articles = tmp_path / "site", Articles(tmp_path / "articles")
     pages = [("alpha/index.html", 300), ("beta/index.html", 300)]
@@ -87,3 +88,22 @@ def test_without_its_helper_the_build_merges_the_parts_itself(tmp_path: Path, mo
     done = index.finish()
     assert done.pages == 2 and index.merged == 2 and _fragments(site, 0) == 2 and not bundle_dir(site, 1).exists()
     assert index._merger is None
+
+
+def test_parts_the_helper_left_as_they_are_are_not_merged_by_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]):
+    # The helper's exit status says the parts are in a layout the merge does
+    # not read: the build reports it and does not try again in its own process.
+    said = "search index: the parts were left as they are (a test)"
+    command = [sys.executable, "-c", f"import sys; sys.stdin.read(); print({said!r}, file=sys.stderr); sys.exit({LEFT_AS_THEY_ARE})"]
+    monkeypatch.setattr(search_build, "merge_helper", lambda site_dir, count: command)
+    monkeypatch.setattr(search_build, "merge_parts", lambda *args: pytest.fail("merged again in the build's process"))
+    site, articles = tmp_path / "site", Articles(tmp_path / "articles")
+    pages = [("alpha/index.html", 300), ("beta/index.html", 300)]
+    index = IndexAsWritten(articles, site, pages, per_part=1)
+    for (uri, _size), words in zip(pages, ("otters", "beavers"), strict=True):
+        articles.add(uri, _page(words), index.folder(uri))
+        index.wrote(uri)
+    index.finish()
+    assert said in capsys.readouterr().err
+    assert bundle_dir(site, 1).exists()  # the parts are still there, each searched on its own

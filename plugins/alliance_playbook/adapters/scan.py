@@ -75,6 +75,14 @@ def wanted(chars: int, environ: dict[str, str] | None = None) -> bool:
     return chars >= MIN_CHARS and (os.cpu_count() or 1) > 1
 
 
+def helper_env() -> dict[str, str]:
+    """The environment of a helper process (``python -P -m ...``): this one's,
+    with the folder this package is imported from, installed or not, first
+    on the import path."""
+    package_home = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_home, os.environ.get("PYTHONPATH", "")) if p)}
+
+
 def _frame(payload: object) -> bytes:
     """One message: its length, then its JSON (lone surrogates passed through: json.loads reads them back)."""
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
@@ -121,13 +129,11 @@ class PageScan:
             self._start()
 
     def _start(self) -> None:
-        package_home = str(Path(__file__).resolve().parents[2])  # where this package is imported from, installed or not
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_home, os.environ.get("PYTHONPATH", "")) if p)}
         try:
             # -P: the working folder is not put first on the import path (a
             # fork's own alliance_playbook/ or json.py there is not run).
             self._process = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                             stderr=subprocess.DEVNULL, env=env)
+                                             stderr=subprocess.DEVNULL, env=helper_env())
         except OSError:
             return
         self._threads = [threading.Thread(target=self._writer, daemon=True), threading.Thread(target=self._reader, daemon=True)]

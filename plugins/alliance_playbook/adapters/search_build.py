@@ -7,7 +7,6 @@ background once its pages are written, see :func:`.search.index_in_background`).
 
 from __future__ import annotations
 
-import os
 import queue
 import shutil
 import subprocess
@@ -16,8 +15,9 @@ import threading
 import time
 from pathlib import Path
 
+from .scan import helper_env
 from .search import Articles, Indexed, SearchIndexError, bundle_dir, drop_unused, mark_parts, pagefind_command, part_commands, split
-from .search_merge import merge_parts
+from .search_merge import LEFT_AS_THEY_ARE, merge_parts
 
 
 def merge_helper(site_dir: Path, count: int) -> list[str]:
@@ -113,10 +113,8 @@ class IndexAsWritten:
             return
         try:
             if self._merger is None:
-                package_home = str(Path(__file__).resolve().parents[2])  # where this package is imported from, installed or not
-                env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_home, os.environ.get("PYTHONPATH", "")) if p)}
                 self._merger = subprocess.Popen(merge_helper(self.site_dir, self.count), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                                stderr=subprocess.PIPE, text=True, env=env)
+                                                stderr=subprocess.PIPE, text=True, env=helper_env())
             assert self._merger.stdin is not None
             self._merger.stdin.write(f"{part}\n")
             self._merger.stdin.flush()
@@ -141,7 +139,7 @@ class IndexAsWritten:
             else:
                 if merger.returncode == 0:
                     return True
-                if "left as they are" in said:  # the parts are in a layout the merge does not read: so says the helper
+                if merger.returncode == LEFT_AS_THEY_ARE:  # the parts are in a layout the merge does not read
                     print(said.strip().splitlines()[-1], file=sys.stderr)
                     return False
         return merge_parts(self.site_dir, self.count)  # (the helper failed another way: merged here, or reported)

@@ -50,6 +50,9 @@ KNOWN_VERSIONS = ("1.5.2",)
 #: its overshoot. Smaller chunks would each cost the metadata a line.
 CHUNK_BYTES = 40_000
 ENTRY = "pagefind-entry.json"
+#: The exit status of ``main`` when the parts are in a layout the merge does
+#: not read, and were left as they are (said on standard error).
+LEFT_AS_THEY_ARE = 3
 #: Threads that gzip the chunks.
 _THREADS = max(1, min(4, os.cpu_count() or 1))
 
@@ -149,17 +152,31 @@ class _Writer:
 
 
 def _entries(site_dir: Path, count: int) -> list[dict[str, Any]]:
-    entries = []
-    for part in range(count):
-        try:
-            entry = json.loads((bundle_dir(site_dir, part) / ENTRY).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UnknownLayout(f"part {part + 1} has no readable {ENTRY} ({exc})") from None
-        if not isinstance(entry, dict) or entry.get("version") not in KNOWN_VERSIONS or not isinstance(entry.get("languages"), dict):
-            raise UnknownLayout(f"part {part + 1} was written by Pagefind {entry.get('version') if isinstance(entry, dict) else '?'}, "
+    return [_entry(site_dir, part) for part in range(count)]
+
+
+def _entry(site_dir: Path, part: int) -> dict[str, Any]:
+    """One part's entry file, checked: its version and its languages."""
+    try:
+        entry = json.loads((bundle_dir(site_dir, part) / ENTRY).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UnknownLayout(f"part {part + 1} has no readable {ENTRY} ({exc})") from None
+    if not isinstance(entry, dict) or entry.get("version") not in KNOWN_VERSIONS or not isinstance(entry.get("languages"), dict):
+        raise UnknownLayout(f"part {part + 1} was written by Pagefind {entry.get('version') if isinstance(entry, dict) else '?'}, "
                             f"not {' or '.join(KNOWN_VERSIONS)}")
-        entries.append(entry)
-    return entries
+    for lang, language in entry["languages"].items():
+        if not isinstance(language, dict) or not isinstance(language.get("hash"), str):
+            raise UnknownLayout(f"part {part + 1} names no metadata for {lang!r}")
+    return entry
+
+
+def _language_meta(site_dir: Path, part: int, lang: str, language: dict[str, Any]) -> list[Any]:
+    """One part's metadata for one language, checked: pages and chunks, and no filters or sorts."""
+    meta, _end = decode(read(bundle_dir(site_dir, part) / f"pagefind.{language['hash']}.pf_meta"))
+    if not (isinstance(meta, list) and len(meta) == 6 and meta[0] in KNOWN_VERSIONS and isinstance(meta[1], list)
+            and isinstance(meta[2], list) and meta[3] == [] and meta[4] == []):
+        raise UnknownLayout(f"the {lang} metadata of part {part + 1} has filters, sorts or a layout this does not read")
+    return meta
 
 
 def _merge_language(site_dir: Path, writer: _Writer, lang: str, parts: list[tuple[int, dict[str, Any]]], held: Held) -> tuple[str, int]:
@@ -170,9 +187,7 @@ def _merge_language(site_dir: Path, writer: _Writer, lang: str, parts: list[tupl
     pages: list[list[Any]] = []
     offsets: list[int] = []
     for part, language in parts:
-        meta, _end = decode(read(bundle_dir(site_dir, part) / f"pagefind.{language['hash']}.pf_meta"))
-        if not (isinstance(meta, list) and len(meta) == 6 and meta[0] in KNOWN_VERSIONS and meta[3] == [] and meta[4] == []):
-            raise UnknownLayout(f"the {lang} metadata of part {part + 1} has filters, sorts or a layout this does not read")
+        meta = _language_meta(site_dir, part, lang, language)
         if metas and meta[5] != metas[0][5]:
             raise UnknownLayout(f"the parts index different meta fields ({metas[0][5]} and {meta[5]})")
         offsets.append(len(pages))
@@ -229,13 +244,9 @@ def _shifted(held: list[Word], offset: int) -> Iterator[Word]:
 
 def read_ahead(site_dir: Path, part: int, held: Held) -> None:
     """Read the words of a part now (its run is done, the build goes on), for :func:`merge_parts`."""
-    for lang, language in _entries(site_dir, part + 1)[part]["languages"].items():
-        bundle = bundle_dir(site_dir, part)
-        meta, _end = decode(read(bundle / f"pagefind.{language['hash']}.pf_meta"))
-        if isinstance(meta, list) and len(meta) == 6 and isinstance(meta[1], list) and isinstance(meta[2], list):
-            held[language["hash"]] = list(_part_words(bundle, meta, 0))
-        else:
-            raise UnknownLayout(f"the {lang} metadata of part {part + 1} is not in the layout this reads")
+    for lang, language in _entry(site_dir, part)["languages"].items():
+        meta = _language_meta(site_dir, part, lang, language)
+        held[language["hash"]] = list(_part_words(bundle_dir(site_dir, part), meta, 0))
 
 
 def _replace(path: Path, text: str) -> None:
@@ -260,8 +271,6 @@ def merge_parts(site_dir: Path, count: int, held: Held | None = None) -> bool:
         languages: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for part, entry in enumerate(entries):
             for lang, language in entry["languages"].items():
-                if not isinstance(language, dict) or not isinstance(language.get("hash"), str):
-                    raise UnknownLayout(f"part {part + 1} names no metadata for {lang!r}")
                 languages.setdefault(lang, []).append((part, language))
         merged = dict(entries[0])
         merged["languages"] = {}
@@ -304,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if line.strip().isdigit() and int(line) < count:
             with contextlib.suppress(*_UNREADABLE):  # read again, and reported, by the merge
                 read_ahead(site_dir, int(line), held)
-    return 0 if merge_parts(site_dir, count, held) else 1
+    return 0 if merge_parts(site_dir, count, held) else LEFT_AS_THEY_ARE
 
 
 if __name__ == "__main__":
