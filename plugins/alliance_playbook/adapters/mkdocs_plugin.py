@@ -36,6 +36,7 @@ from . import glue, navcache, preview, scan, search, search_build, themefiles
 from .config import AllianceConfig, settings_for
 from .offline import OfflineCopyError, build_offline_copy, fill_sizes
 from .rebuild import Rebuild
+from .watch import watch_instantly
 
 log = get_plugin_logger(__name__)
 
@@ -387,6 +388,7 @@ class AlliancePlugin(glue.KnowsTheCommand, BasePlugin[AllianceConfig]):
             server.watch(str(self.project.layout.casestudies))
         if self.settings.partial_preview:
             server.builder = preview.wrap_builder(server.builder)
+        watch_instantly(server)
         return server
 
     # A preview build that failed once it began writing leaves the next to write everything.
