@@ -121,7 +121,7 @@ WORST = {
     "processing instructions": repeat("<? >", ""),
     "declarations": repeat("<!x >", ""),
     "HTML nested as deep as allowed": repeat("<div>" * H + "x" + "</div>" * H, ""),
-    "md_in_html nested as deep as allowed": repeat('<div markdown="1">\n\n' * H + "x\n\n" + "</div>\n\n" * H, ""),
+    "md_in_html nested as deep as allowed": ('<div markdown="1">\n\n' * H + "x\n\n" + "</div>\n\n" * H) * (L.MAX_BLOCKS // (2 * H + 1)),
     "md_in_html on one line": repeat("<div markdown>" * H + "x" + "</div>" * H),
     "inline HTML": fill("", "<b>a</b>"),
     # Block nesting: recursion in the block parser.
@@ -135,9 +135,9 @@ WORST = {
     "tabs nested": repeat("\n".join("    " * i + '=== "a"' for i in range(D)) + "\n" + "    " * D + "a"),
     # Each heading, rule or opener in a block makes the parser look at the rest of it again.
     "headings in long blocks": lines("#", L.MAX_HEADINGS // 2) + "\n\n" + lines("# a", L.MAX_HEADINGS // 2)
-    + "\n\n" + repeat(lines("***"), n=N - 5 * L.MAX_HEADINGS),
+    + "\n\n" + repeat(lines("***"), n=4 * (4 * L.MAX_BLOCK_LINES + 1) + 1),  # (each rule is a block)
     "the same heading": "\n\n".join(["# a"] * L.MAX_HEADINGS) + "\n\n" + fill("", "a ", n=N - 5 * L.MAX_HEADINGS),
-    "rules in long blocks": repeat(lines("***")),
+    "rules in long blocks": repeat(lines("***"), n=L.MAX_BLOCKS // L.MAX_BLOCK_LINES * (4 * L.MAX_BLOCK_LINES + 1) + 1),
     "admonition openers in long blocks": repeat(lines("!!! note")),
     "reference definitions in long blocks": repeat(lines("[a]: b")),
     "abbreviations in long blocks": "\n".join(f"*[A{i}]: x" for i in range(L.MAX_ABBREVIATIONS)) + "\n\n"
@@ -148,7 +148,10 @@ WORST = {
     "wide table": (lambda k: "|".join("a" * k) + "\n" + "|".join("-" * k) + "\n" + "|".join("b" * k))(N // 6),
     "long tab blocks": repeat(lines('=== "a"\n    b', L.MAX_BLOCK_LINES // 2)),
     "definition lists, entries nested": repeat(lines("a\n:   b", D)),
-    "definition lists, entries apart": repeat("a\n:   b"),
+    "definition lists, entries apart": repeat("a\n:   b", n=L.MAX_BLOCKS * 9 + 1),
+    # Each conversion goes over a page's children once per child.
+    "one-letter paragraphs": repeat("a", n=L.MAX_BLOCKS * 3 + 1),
+    "rules apart": repeat("***", n=L.MAX_BLOCKS * 5 + 1),
     "footnote definitions in a block": "\n".join(f"[^{i}]: x [a](b)" for i in range(L.MAX_FOOTNOTES))
     + "\n\n" + fill("", "word ", n=N - 20 * L.MAX_FOOTNOTES),
     # Each code block is highlighted on its own.
@@ -209,7 +212,7 @@ def test_the_worst_inputs_are_accepted_and_at_the_maximum_size():
 #: inputs aimed at them and a few others.
 FORK_CASES = [
     "brackets left open, links after", "brackets left open, wiki links after", "footnote brackets left open",
-    "lists nested on one line", "tabs nested", "headings in long blocks", "rules in long blocks",
+    "lists nested on one line", "tabs nested", "headings in long blocks", "rules in long blocks", "one-letter paragraphs",
     "abbreviations in long blocks", "long task lists", "long tab blocks", "definition lists, entries nested",
     "footnote definitions in a block", "footnote references", "abbreviations", "wiki links and code spans",
     "strike, mark, caret", "runs of three tildes or carets", "one long run of tildes", "emoji-like", "keys",
@@ -254,6 +257,8 @@ REFUSED = {
     "unclosed markdown element": ('a\n\n<p markdown="1">[[[ text', "the <p markdown> element at line 3 is never closed"),
     "long block": (lines("a", L.MAX_BLOCK_LINES + 1), f"runs for {L.MAX_BLOCK_LINES + 1} lines without a blank line"),
     "headings": ("\n\n".join(["# a"] * (L.MAX_HEADINGS + 1)), f"{L.MAX_HEADINGS + 1} headings"),
+    "blocks": ("a\n\n" * (L.MAX_BLOCKS + 1), f"the text has {L.MAX_BLOCKS + 1:,} blocks"),
+    "rules in a block": ("a\n" + "***\n" * L.MAX_BLOCKS, f"the text has {L.MAX_BLOCKS + 1:,} blocks"),
     "underlined headings": ("\n\n".join(["a\n-"] * (L.MAX_HEADINGS + 1)), f"{L.MAX_HEADINGS + 1} headings"),
     "HTML headings": ("<h2>a</h2>" * (L.MAX_HEADINGS + 1), f"{L.MAX_HEADINGS + 1} headings"),
     "fences": (lines("```", L.MAX_FENCE_LINES + 2), f"{L.MAX_FENCE_LINES + 2} code fence lines"),
@@ -303,6 +308,7 @@ def test_the_limits_are_at_the_limit():
     assert shape_problems("a" * N) == []
     assert shape_problems("<a " + "b" * (L.MAX_TAG_LENGTH - 4) + ">") == []
     assert shape_problems("*a " * MAX_EMPHASIS + "a* " * MAX_EMPHASIS) == []
+    assert shape_problems("a\n\n" * L.MAX_BLOCKS) == []
     assert shape_problems("*a " * (MAX_EMPHASIS + 1) + "a* " * (MAX_EMPHASIS + 1)) != []
 
 

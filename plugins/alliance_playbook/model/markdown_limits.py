@@ -49,10 +49,12 @@ above 20,000; the longest field of the seed content has 1,258 characters.
 The limits below are each the answer to one of those measurements, and far
 above what prose needs (real fields: a few paragraphs, lists three deep,
 a table, an admonition, a few links). With them, the worst inputs accepted
-at 20,000 characters take at most about 0.35 s of CPU to convert, standalone
-and in the MkDocs pass alike (0.45 s with a fork's usual extra extensions);
-``tests/test_markdown_limits.py`` builds them, and random ones, and holds
-them to 2 s. The check itself takes under 15 ms.
+at 20,000 characters took at most about 0.35 s of CPU to convert, standalone
+and in the MkDocs pass alike (0.45 s with a fork's usual extra extensions),
+when measured; on 2026-12-03, in a slow spell of the same machine, 0.75 s
+standalone, 1.05 s in the MkDocs pass and 1.4 s with a fork's extensions
+(a long table). ``tests/test_markdown_limits.py`` builds them, and random
+ones, and holds them to 2 s. The check itself takes under 15 ms.
 
 - Size: 20,000 characters.
 - Nesting of lists, quotes and indented blocks (admonitions, details, tabs,
@@ -79,6 +81,10 @@ them to 2 s. The check itself takes under 15 ms.
 - A paragraph, list or table: 200 lines without a blank line. A heading,
   rule or block opener inside a block makes every block processor look at
   the rest of the block again (0.13 s at 200).
+- Blocks (paragraphs and the like, and rules and headings): 1,000. Each
+  conversion goes over a page's children once per child: 6,666 one-letter
+  paragraphs took 0.75 s in the MkDocs pass and 1.9 s with a fork's
+  extensions.
 - Headings: 100 (the table of contents makes each heading id unique by
   trying ``_1``, ``_2``... in turn).
 - Code fence lines: 200 (each code block costs 0.1 to 0.2 ms to highlight).
@@ -135,6 +141,12 @@ MAX_TAG_LENGTH = 1_000
 MAX_BLOCK_LINES = 200
 #: Headings (#, underlined, <h1>..<h6>).
 MAX_HEADINGS = 100
+#: Blocks: paragraphs, lists, tables and the like (blank lines between them),
+#: and the rules and headings in them. Both ways of converting a field go over
+#: the children of the page once for each child: 'a' and a blank line
+#: 6,666 times took 0.75 s in the MkDocs pass and 1.9 s with a fork's
+#: extensions; 1,000 of them, 0.1 s.
+MAX_BLOCKS = 1_000
 #: Lines that open or close a fenced code block (``` or ~~~).
 MAX_FENCE_LINES = 200
 #: Backticks on one table row (a line with '|').
@@ -230,7 +242,7 @@ def nesting(line: str) -> tuple[int, int]:
 def _line_problems(text: str) -> list[str]:
     deepest = deepest_at = 0
     block = block_start = longest = longest_at = 0
-    headings = fences = definitions = 0
+    headings = fences = definitions = blocks = 0
     row_ticks = braces = spaced_brace = None
     previous_blank = True
     for number, line in enumerate(text.split("\n"), 1):
@@ -239,6 +251,9 @@ def _line_problems(text: str) -> list[str]:
             continue
         if block == 0:
             block_start = number
+            blocks += 1
+        elif _HR.match(line) or line.lstrip(" ").startswith("#"):
+            blocks += 1
         block += 1
         if block > longest:
             longest, longest_at = block, block_start
@@ -276,6 +291,11 @@ def _line_problems(text: str) -> list[str]:
         problems.append(
             f"the paragraph, list or table starting at line {longest_at} runs for {longest} lines without a blank line; "
             f"at most {MAX_BLOCK_LINES} are allowed: put blank lines between its parts"
+        )
+    if blocks > MAX_BLOCKS:
+        problems.append(
+            f"the text has {blocks:,} blocks (paragraphs, lists, tables, rules, headings); at most {MAX_BLOCKS:,} "
+            "are allowed: join short paragraphs, or split the text into several parts"
         )
     headings += len(_HTML_HEADING.findall(text))
     if headings > MAX_HEADINGS:
