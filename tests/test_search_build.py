@@ -75,16 +75,22 @@ def test_a_stopped_build_runs_nothing_more(tmp_path: Path):
     assert not (bundle_dir(site, 1) / "fragment").exists()
 
 
-@pytest.mark.parametrize("helper", ["cannot start", "dies"])
-def test_without_its_helper_the_build_merges_the_parts_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str):
-    command = [str(tmp_path / "no-such-python")] if helper == "cannot start" else [sys.executable, "-c", "import sys; sys.exit(1)"]
-    monkeypatch.setattr(search_build, "merge_helper", lambda site_dir, count: command)
+def _two_parts_written(tmp_path: Path) -> tuple[Path, IndexAsWritten]:
+    """A site of two pages, one index part each, both pages written (the merge still to come)."""
     site, articles = tmp_path / "site", Articles(tmp_path / "articles")
     pages = [("alpha/index.html", 300), ("beta/index.html", 300)]
     index = IndexAsWritten(articles, site, pages, per_part=1)
     for (uri, _size), words in zip(pages, ("otters", "beavers"), strict=True):
         articles.add(uri, _page(words), index.folder(uri))
         index.wrote(uri)
+    return site, index
+
+
+@pytest.mark.parametrize("helper", ["cannot start", "dies"])
+def test_without_its_helper_the_build_merges_the_parts_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str):
+    command = [str(tmp_path / "no-such-python")] if helper == "cannot start" else [sys.executable, "-c", "import sys; sys.exit(1)"]
+    monkeypatch.setattr(search_build, "merge_helper", lambda site_dir, count: command)
+    site, index = _two_parts_written(tmp_path)
     done = index.finish()
     assert done.pages == 2 and index.merged == 2 and _fragments(site, 0) == 2 and not bundle_dir(site, 1).exists()
     assert index._merger is None
@@ -98,12 +104,7 @@ def test_parts_the_helper_left_as_they_are_are_not_merged_by_the_build(tmp_path:
     command = [sys.executable, "-c", f"import sys; sys.stdin.read(); print({said!r}, file=sys.stderr); sys.exit({LEFT_AS_THEY_ARE})"]
     monkeypatch.setattr(search_build, "merge_helper", lambda site_dir, count: command)
     monkeypatch.setattr(search_build, "merge_parts", lambda *args: pytest.fail("merged again in the build's process"))
-    site, articles = tmp_path / "site", Articles(tmp_path / "articles")
-    pages = [("alpha/index.html", 300), ("beta/index.html", 300)]
-    index = IndexAsWritten(articles, site, pages, per_part=1)
-    for (uri, _size), words in zip(pages, ("otters", "beavers"), strict=True):
-        articles.add(uri, _page(words), index.folder(uri))
-        index.wrote(uri)
+    site, index = _two_parts_written(tmp_path)
     index.finish()
     assert said in capsys.readouterr().err
     assert bundle_dir(site, 1).exists()  # the parts are still there, each searched on its own

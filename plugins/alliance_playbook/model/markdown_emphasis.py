@@ -35,11 +35,12 @@ import re
 #: most allowed, in one paragraph count 50.
 MAX_EMPHASIS = 60
 
-_KINDS = "*_~^="
-#: Marks that can end each other's emphasis: Python-Markdown's own processor
-#: ends a '**' opened with '*' ... '_' ('*a**>*_._' makes strong text).
+#: Each mark and its kind: marks of one kind can end each other's emphasis
+#: (Python-Markdown's own processor ends a '**' opened with '*' ... '_':
+#: '*a**>*_._' makes strong text).
 _KIND_OF = {"*": "*", "_": "*", "~": "~", "^": "^", "=": "="}
-_MARK_RUN = re.compile(r"\\.|([*_~^=])\1*", re.S)
+_KINDS = "".join(_KIND_OF)
+_MARK_RUN = re.compile(r"\\.|([" + re.escape(_KINDS) + r"])\1*", re.S)
 _HEADING = re.compile("#")  # Python-Markdown's: a '#' first on the line
 _LIST_ITEM = re.compile(r"[ ]*([-*+]|\d+\.)[ ]")  # Python-Markdown's list item (no '1)')
 _BREAK = "  \n"
@@ -75,15 +76,16 @@ def _segments(text: str) -> list[tuple[int, str]]:
         new_item = item is not None and marker == _marker_kind(item.group(1))
         # (Python-Markdown makes a line of spaces empty only after a line break: not the first line.)
         blank = number > 1 and not line.strip(" ")
+        heading = _HEADING.match(line) is not None
         if _SETEXT.match(line) and len(block) == 1 and block[0].strip(" "):  # (the underline of the first line: no marks pair across it)
             segments.append((block_start, "\n".join(block)))
             block, marker = [], ""
             continue
-        if blank or _HEADING.match(line) or new_item:
+        if blank or heading or new_item:
             if block:
                 segments.append((block_start, "\n".join(block)))
             block = []
-        if blank or _HEADING.match(line):
+        if blank or heading:
             marker = ""
             if not blank:  # a heading is a stretch of its own
                 segments.append((number, line))
@@ -135,11 +137,11 @@ def _deepest_point(segment: str) -> tuple[int, int]:
         if kind is None:  # an escaped character
             continue
         start, end = m.span()
+        if kind == "=" and end - start == 1:  # marks are '==' (a single '=' is text)
+            continue
         # A hard line break ('  ' at the end of a line) is a placeholder by then, which is not a space.
         opens = end - start if (end < len(segment) and segment[end] not in _SPACE) or segment.startswith(_BREAK, end) else 0
         closes = end - start if (start > 0 and segment[start - 1] not in _SPACE) or segment.endswith(_BREAK, 0, start) else 0
-        if kind == "=" and end - start == 1:  # marks are '==' (a single '=' is text)
-            continue
         kind = _KIND_OF[kind]
         runs.append((start, kind, opens, closes))
         closing[kind] += closes
